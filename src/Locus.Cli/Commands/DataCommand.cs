@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Locus.Cli.Commands;
+
+/// <summary><c>locus data</c>: convert, validate and describe NER and classification data sets.</summary>
+public static class DataCommand
+{
+    /// <summary>Creates the command and its subcommands.</summary>
+    public static Command Create()
+    {
+        var data = new Command("data", "Convert, validate and describe NER and text-classification data.");
+        return data;
+    }
+}

@@ -1,0 +1,3 @@
+using Locus.Cli;
+
+return await LocusCli.RunAsync(args);
