@@ -1,0 +1,27 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Locus.Training.Trainer;
+
+/// <summary>Builds AdamW with two parameter groups: weights that decay, and biases and LayerNorm weights that do not.</summary>
+public static class ParameterGroups
+{
+    /// <summary>Whether a parameter is exempt from weight decay (bias, LayerNorm/norm weights, embeddings' norms).</summary>
+    public static bool IsNoDecay(string name) =>
+        name.EndsWith(".bias", StringComparison.Ordinal) || name == "bias" ||
+        name.Contains("LayerNorm", StringComparison.Ordinal) || name.Contains("layer_norm", StringComparison.Ordinal) ||
+        name.Contains("norm.", StringComparison.Ordinal);
+
+    /// <summary>Creates AdamW (betas 0.9/0.999, eps 1e-8) over the given parameters.</summary>
+    public static AdamW CreateAdamW(IEnumerable<(string Name, Parameter Parameter)> parameters, double learningRate, double weightDecay)
+    {
+        var list = parameters.ToList();
+        var decay = list.Where(p => !IsNoDecay(p.Name)).Select(p => p.Parameter).ToList();
+        var noDecay = list.Where(p => IsNoDecay(p.Name)).Select(p => p.Parameter).ToList();
+        var groups = new List<AdamW.ParamGroup>();
+        if (decay.Count > 0) groups.Add(new AdamW.ParamGroup(decay, new AdamW.Options { LearningRate = learningRate, weight_decay = weightDecay }));
+        if (noDecay.Count > 0) groups.Add(new AdamW.ParamGroup(noDecay, new AdamW.Options { LearningRate = learningRate, weight_decay = 0 }));
+        if (groups.Count == 0) throw new LocusException("nothing to train: no trainable parameters");
+        return torch.optim.AdamW(groups, learningRate, 0.9, 0.999, 1e-8, weightDecay);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Locus.Training.Trainer;
+
+/// <summary>
+/// Runs one training phase: AdamW without decay on biases and LayerNorm weights, linear warm-up then decay,
+/// gradient clipping and accumulation, early stopping on the dev metric with the best weights restored at the end,
+/// a checkpoint after every epoch from which an interrupted run resumes, and the same result for the same seed.
+/// </summary>
+public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
+{
+    readonly ILogger logger = logger ?? NullLogger.Instance;
+
+    /// <summary>Trains <paramref name="task"/>; resumes from <see cref="TrainerOptions.CheckpointDirectory"/> when it holds a checkpoint.</summary>
+    public TrainingResult Train(ITrainingTask task, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        if (task.BatchesPerEpoch == 0) throw new LocusException("no training data: the training set is empty");
+
+        var parameters = task.TrainableParameters;
+        using var optimizer = ParameterGroups.CreateAdamW(parameters, options.LearningRate, options.WeightDecay);
+        var stepsPerEpoch = (task.BatchesPerEpoch + options.GradientAccumulationSteps - 1) / options.GradientAccumulationSteps;
+        var totalSteps = (long)stepsPerEpoch * options.Epochs;
+        var schedule = new LearningRateSchedule(options.LearningRate, (long)Math.Round(totalSteps * options.WarmupRatio), totalSteps);
+
+        var best = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var checkpoint = options.CheckpointDirectory is { } dir ? new TrainingCheckpoint(dir) : null;
+        var state = TrainerState.Fresh();
+        if (checkpoint is { Exists: true })
+        {
+            state = checkpoint.Load(parameters, best, optimizer);
+            logger.LogInformation("Resumed from {Directory} after epoch {Epoch}", checkpoint.Directory, state.Epoch);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var stepsAtStart = state.Step;
+        while (!state.Stopped && state.Epoch < options.Epochs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var epoch = state.Epoch + 1;
+            var (meanLoss, step) = RunEpoch(task, optimizer, schedule, epoch, state.Step, parameters, progress, clock, stepsAtStart, cancellationToken);
+
+            task.SetTrainingMode(false);
+            var dev = task.EvaluateDev(cancellationToken);
+            var improved = dev > state.BestDevMetric;
+            if (improved) Snapshot(parameters, best);
+            var patienceLeft = improved ? 0 : state.EpochsWithoutImprovement + 1;
+            var stop = epoch == options.Epochs || (options.Patience > 0 && patienceLeft >= options.Patience);
+            state = state with
+            {
+                Epoch = epoch, Step = step,
+                BestEpoch = improved ? epoch : state.BestEpoch,
+                BestDevMetric = improved ? dev : state.BestDevMetric,
+                EpochsWithoutImprovement = patienceLeft,
+                LossCurve = [.. state.LossCurve, meanLoss], DevCurve = [.. state.DevCurve, dev],
+                Stopped = stop,
+            };
+            checkpoint?.Save(state, parameters, best, optimizer);
+            progress?.Report(new TrainingProgress(epoch, options.Epochs, step, totalSteps, meanLoss, schedule.At(Math.Max(0, step - 1)), dev,
+                clock.Elapsed, Eta(clock.Elapsed, step - stepsAtStart, totalSteps - step)));
+            logger.LogInformation("Epoch {Epoch}: loss {Loss:F4}, dev {Dev:F4}{Best}", epoch, meanLoss, dev, improved ? " (best)" : "");
+        }
+
+        Restore(parameters, best);
+        foreach (var t in best.Values) t.Dispose();
+        return new TrainingResult(state.BestEpoch, state.BestDevMetric, state.Epoch, state.Step, state.LossCurve, state.DevCurve, clock.Elapsed);
+    }
+
+    (double MeanLoss, long Step) RunEpoch(ITrainingTask task, OptimizerHelper optimizer, LearningRateSchedule schedule, int epoch, long step,
+        IReadOnlyList<(string Name, Parameter Parameter)> parameters, IProgress<TrainingProgress>? progress, Stopwatch clock, long stepsAtStart,
+        CancellationToken cancellationToken)
+    {
+        // Seeding per epoch (not once per run) makes a resumed run draw the same batches and dropout masks.
+        torch.manual_seed(options.Seed + epoch);
+        task.ShuffleBatches(new Random(options.Seed + epoch));
+        task.SetTrainingMode(true);
+        optimizer.zero_grad();
+
+        double lossSum = 0;
+        var accumulation = options.GradientAccumulationSteps;
+        for (var b = 0; b < task.BatchesPerEpoch; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using (var scope = NewDisposeScope())
+            {
+                var loss = task.Loss(b);
+                lossSum += loss.item<float>();
+                loss.div(accumulation).backward();
+            }
+
+            var lastOfStep = (b + 1) % accumulation == 0 || b == task.BatchesPerEpoch - 1;
+            if (!lastOfStep) continue;
+            if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.Parameter), options.MaxGradNorm);
+            var learningRate = schedule.At(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+            optimizer.step();
+            optimizer.zero_grad();
+            step++;
+            progress?.Report(new TrainingProgress(epoch, options.Epochs, step, schedule.TotalSteps, lossSum / (b + 1), learningRate, null,
+                clock.Elapsed, Eta(clock.Elapsed, step - stepsAtStart, schedule.TotalSteps - step)));
+        }
+        return (lossSum / task.BatchesPerEpoch, step);
+    }
+
+    static TimeSpan Eta(TimeSpan elapsed, long stepsDone, long stepsLeft) =>
+        stepsDone <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(elapsed.Ticks / stepsDone * Math.Max(0, stepsLeft));
+
+    static void Snapshot(IReadOnlyList<(string Name, Parameter Parameter)> parameters, Dictionary<string, Tensor> best)
+    {
+        foreach (var (name, parameter) in parameters)
+        {
+            if (best.Remove(name, out var old)) old.Dispose();
+            best[name] = parameter.detach().clone();
+        }
+    }
+
+    static void Restore(IReadOnlyList<(string Name, Parameter Parameter)> parameters, Dictionary<string, Tensor> best)
+    {
+        if (best.Count == 0) return;
+        using (no_grad())
+            foreach (var (name, parameter) in parameters)
+                if (best.TryGetValue(name, out var value)) parameter.copy_(value);
+    }
+}

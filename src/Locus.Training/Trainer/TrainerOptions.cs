@@ -1,0 +1,52 @@
+namespace Locus.Training.Trainer;
+
+/// <summary>Hyper-parameters of one training phase (Hugging Face Trainer names in the docs).</summary>
+public sealed class TrainerOptions
+{
+    /// <summary>Maximum epochs (<c>num_train_epochs</c>); early stopping usually ends sooner. The LOCUS paper uses 40.</summary>
+    public int Epochs { get; set; } = 40;
+
+    /// <summary>Peak learning rate after warm-up (<c>learning_rate</c>).</summary>
+    public double LearningRate { get; set; } = 2e-4;
+
+    /// <summary>Decoupled weight decay for weights; biases and LayerNorm weights never decay (<c>weight_decay</c>).</summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>Fraction of the optimiser steps spent warming up linearly from 0 (<c>warmup_ratio</c>).</summary>
+    public double WarmupRatio { get; set; } = 0.1;
+
+    /// <summary>Gradients are clipped to this global L2 norm (<c>max_grad_norm</c>); 0 disables clipping.</summary>
+    public double MaxGradNorm { get; set; } = 1.0;
+
+    /// <summary>Batches whose gradients are summed before each optimiser step (<c>gradient_accumulation_steps</c>).</summary>
+    public int GradientAccumulationSteps { get; set; } = 1;
+
+    /// <summary>Examples per batch (<c>per_device_train_batch_size</c>).</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Epochs without improvement of the dev metric before stopping (<c>early_stopping_patience</c>); 0 disables.</summary>
+    public int Patience { get; set; } = 5;
+
+    /// <summary>Seed for batching order, dropout and initialisation: the same seed gives the same run.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>CPU threads for TorchSharp; 0 keeps the library default.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Folder for the resumable checkpoint (written after every epoch); null disables checkpoints.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Validates the values and names the first bad one.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value) { if (!ok) throw new LocusException($"training option {name} = {value} is out of range"); }
+        Check(Epochs > 0, nameof(Epochs), Epochs);
+        Check(LearningRate > 0, nameof(LearningRate), LearningRate);
+        Check(WeightDecay >= 0, nameof(WeightDecay), WeightDecay);
+        Check(WarmupRatio is >= 0 and < 1, nameof(WarmupRatio), WarmupRatio);
+        Check(MaxGradNorm >= 0, nameof(MaxGradNorm), MaxGradNorm);
+        Check(GradientAccumulationSteps > 0, nameof(GradientAccumulationSteps), GradientAccumulationSteps);
+        Check(BatchSize > 0, nameof(BatchSize), BatchSize);
+        Check(Patience >= 0, nameof(Patience), Patience);
+    }
+}

@@ -1,0 +1,138 @@
+using Locus.Tests.TestSupport;
+using Locus.Training.Trainer;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Locus.Tests.Training;
+
+public class TrainerTests
+{
+    /// <summary>Logistic regression on two separable Gaussian blobs: small enough to train in milliseconds.</summary>
+    sealed class BlobTask : ITrainingTask
+    {
+        readonly Sequential model;
+        readonly Tensor x, y, devX, devY;
+        int[] order;
+        const int BatchSize = 8;
+
+        public BlobTask(int seed, int? initialisationSeed = null)
+        {
+            manual_seed(initialisationSeed ?? seed);
+            model = nn.Sequential(("hidden", nn.Linear(2, 8)), ("act", nn.Tanh()), ("dropout", nn.Dropout(0.1)), ("out", nn.Linear(8, 2)));
+            (x, y) = Blobs(64, seed + 100);
+            (devX, devY) = Blobs(32, seed + 200);
+            order = Enumerable.Range(0, BatchesPerEpoch).ToArray();
+        }
+
+        static (Tensor, Tensor) Blobs(int n, int seed)
+        {
+            var g = new Generator((ulong)seed);
+            var labels = arange(n).remainder(2);
+            var centres = labels.to_type(ScalarType.Float32).mul(2).sub(1).unsqueeze(1).expand(n, 2).mul(1.5);
+            return (centres.add(randn(n, 2, generator: g)), labels);
+        }
+
+        public Sequential Model => model;
+        public int BatchesPerEpoch => (int)x.shape[0] / BatchSize;
+        public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters => model.named_parameters().ToList();
+        public void SetTrainingMode(bool training) => model.train(training);
+        public void ShuffleBatches(Random random)
+        {
+            order = Enumerable.Range(0, BatchesPerEpoch).ToArray();
+            random.Shuffle(order);
+        }
+
+        public Tensor Loss(int index)
+        {
+            var start = order[index] * BatchSize;
+            var logits = model.call(x.narrow(0, start, BatchSize));
+            return nn.functional.cross_entropy(logits, y.narrow(0, start, BatchSize));
+        }
+
+        public double EvaluateDev(CancellationToken cancellationToken)
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            return model.call(devX).argmax(1).eq(devY).to_type(ScalarType.Float32).mean().item<float>();
+        }
+
+        public float[] Weights() => model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+    }
+
+    [Fact]
+    public void LossFallsAndTheBestEpochIsRestored()
+    {
+        var task = new BlobTask(1);
+        var result = new Trainer(new TrainerOptions { Epochs = 15, LearningRate = 0.05, Patience = 0, WarmupRatio = 0.1, Seed = 3 }).Train(task);
+        Assert.Equal(15, result.EpochsRun);
+        Assert.True(result.LossCurve[^1] < result.LossCurve[0] * 0.5, $"loss {result.LossCurve[0]} -> {result.LossCurve[^1]}");
+        Assert.True(result.BestDevMetric >= 0.9, $"dev accuracy {result.BestDevMetric}");
+        Assert.Equal(result.DevCurve.Max(), result.BestDevMetric);
+        Assert.Equal(result.DevCurve.ToList().IndexOf(result.DevCurve.Max()) + 1, result.BestEpoch);
+        // The restored weights are the best epoch's: evaluating now gives its dev metric.
+        Assert.Equal(result.BestDevMetric, task.EvaluateDev(default), 6);
+    }
+
+    [Fact]
+    public void EarlyStoppingEndsAfterPatienceEpochsWithoutImprovement()
+    {
+        var task = new BlobTask(2);
+        var result = new Trainer(new TrainerOptions { Epochs = 40, LearningRate = 0.05, Patience = 2, Seed = 3 }).Train(task);
+        Assert.True(result.EpochsRun < 40);
+        Assert.Equal(result.BestEpoch + 2, result.EpochsRun);
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameWeights()
+    {
+        var a = new BlobTask(5);
+        var b = new BlobTask(5);
+        var options = new TrainerOptions { Epochs = 4, LearningRate = 0.05, Patience = 0, Seed = 9, GradientAccumulationSteps = 2 };
+        new Trainer(options).Train(a);
+        new Trainer(options).Train(b);
+        Assert.Equal(a.Weights(), b.Weights());
+    }
+
+    [Fact]
+    public void AnInterruptedRunResumesToTheSameResult()
+    {
+        using var dir = new TempDir();
+        var options = new TrainerOptions { Epochs = 6, LearningRate = 0.05, Patience = 0, Seed = 4 };
+
+        var uninterrupted = new BlobTask(7);
+        var expected = new Trainer(options).Train(uninterrupted);
+
+        var interrupted = new BlobTask(7);
+        using var cancel = new CancellationTokenSource();
+        var withCheckpoint = new TrainerOptions { Epochs = 6, LearningRate = 0.05, Patience = 0, Seed = 4, CheckpointDirectory = dir.Path };
+        var progress = new SyncProgress(p => { if (p.DevMetric is not null && p.Epoch == 3) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(withCheckpoint).Train(interrupted, progress, cancel.Token));
+
+        var resumed = new BlobTask(7, initialisationSeed: 99); // same data, other initial weights: everything must come from the checkpoint
+        var result = new Trainer(withCheckpoint).Train(resumed);
+        Assert.Equal(expected.LossCurve, result.LossCurve);
+        Assert.Equal(expected.DevCurve, result.DevCurve);
+        Assert.Equal(uninterrupted.Weights(), resumed.Weights());
+    }
+
+    [Fact]
+    public void ScheduleWarmsUpThenDecaysLinearly()
+    {
+        var s = new LearningRateSchedule(1.0, 4, 12);
+        Assert.Equal([0.25, 0.5, 0.75, 1.0, 1.0, 0.875, 0.75], Enumerable.Range(0, 7).Select(i => s.At(i)).ToArray());
+        Assert.Equal(0.125, s.At(11));
+    }
+
+    [Theory]
+    [InlineData("encoder.layer.0.attention.output.LayerNorm.weight", true)]
+    [InlineData("encoder.layer.0.attention.self.query.bias", true)]
+    [InlineData("encoder.layer.0.attention.self.query.weight", false)]
+    [InlineData("classifier.weight", false)]
+    public void NoDecayOnBiasesAndLayerNorm(string name, bool noDecay) => Assert.Equal(noDecay, ParameterGroups.IsNoDecay(name));
+
+    sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
