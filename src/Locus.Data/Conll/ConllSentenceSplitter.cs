@@ -19,7 +19,9 @@ internal static class ConllSentenceSplitter
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             lineNumber++;
-            var trimmed = line.Trim(' ', '\t', '\r');
+            // A leading tab is kept: in a tab-separated line it means an empty token, which is reported.
+            var trimmed = line.TrimEnd(' ', '\t', '\r');
+            if (!trimmed.Contains('\t')) trimmed = trimmed.TrimStart(' ');
             var columns = trimmed.Contains('\t') ? trimmed.Split('\t') : trimmed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (trimmed.Length == 0 || columns[0] == DocumentStart)
             {
