@@ -10,6 +10,6 @@ internal sealed class ConllSentence
     public List<string> Tags { get; } = [];
     public List<int> Lines { get; } = [];
     public DataIssue? Problem { get; set; }
-    public int FirstLine => Lines.Count > 0 ? Lines[0] : Problem?.Line ?? 0;
+    public int FirstLine => Lines[0];
     public bool IsEmpty => Lines.Count == 0 && Problem is null;
 }

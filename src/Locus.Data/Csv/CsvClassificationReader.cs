@@ -48,8 +48,9 @@ public static class CsvClassificationReader
                 continue;
             }
             yield return new DataRecord(ToExample(row.Fields[columns.Text], row.Fields[columns.Label], options.LabelSeparator), source, row.Line);
-            await Task.Yield();
         }
+        // The parser reads synchronously from the (buffered) reader; the signature matches the other readers.
+        await Task.CompletedTask;
     }
 
     private static ClassificationExample ToExample(string text, string labelCell, string? separator) =>

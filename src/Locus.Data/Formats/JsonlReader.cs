@@ -70,7 +70,7 @@ public static class JsonlReader
             if (root.ValueKind != JsonValueKind.Object) throw Fail(null, $"expected a JSON object, found {Describe(root.ValueKind)}");
             task ??= InferTask(root) ?? throw Fail(null, "cannot tell the task: the object has no 'spans' (NER) nor 'label'/'labels' (classification)");
 
-            if (!root.TryGetProperty("text", out var textElement)) throw Fail("text", "missing");
+            if (!root.TryGetProperty(JsonlFields.Text, out var textElement)) throw Fail("text", "missing");
             if (textElement.ValueKind != JsonValueKind.String) throw Fail("text", $"must be a string, found {Describe(textElement.ValueKind)}");
             var text = textElement.GetString()!;
 
@@ -81,14 +81,14 @@ public static class JsonlReader
 
     private static DataTask? InferTask(JsonElement root)
     {
-        if (root.TryGetProperty("spans", out _)) return DataTask.Ner;
-        if (root.TryGetProperty("label", out _) || root.TryGetProperty("labels", out _)) return DataTask.Classification;
+        if (root.TryGetProperty(JsonlFields.Spans, out _)) return DataTask.Ner;
+        if (root.TryGetProperty(JsonlFields.Label, out _) || root.TryGetProperty(JsonlFields.Labels, out _)) return DataTask.Classification;
         return null;
     }
 
     private static NerExample ParseNer(JsonElement root, string text, Func<string?, string, DataFormatException> fail)
     {
-        if (!root.TryGetProperty("spans", out var spansElement)) throw fail("spans", "missing (use [] for a text without entities)");
+        if (!root.TryGetProperty(JsonlFields.Spans, out var spansElement)) throw fail("spans", "missing (use [] for a text without entities)");
         if (spansElement.ValueKind != JsonValueKind.Array) throw fail("spans", $"must be an array, found {Describe(spansElement.ValueKind)}");
         var offsets = new CodePointOffsets(text);
         var spans = new List<EntitySpan>(spansElement.GetArrayLength());
@@ -99,7 +99,7 @@ public static class JsonlReader
             if (spanElement.ValueKind != JsonValueKind.Object) throw fail(field, $"must be an object, found {Describe(spanElement.ValueKind)}");
             var start = ReadOffset(spanElement, "start", field, fail);
             var end = ReadOffset(spanElement, "end", field, fail);
-            if (!spanElement.TryGetProperty("label", out var label)) throw fail(field + ".label", "missing");
+            if (!spanElement.TryGetProperty(JsonlFields.Label, out var label)) throw fail(field + ".label", "missing");
             if (label.ValueKind != JsonValueKind.String) throw fail(field + ".label", $"must be a string, found {Describe(label.ValueKind)}");
             spans.Add(new EntitySpan(offsets.ToUtf16(start), offsets.ToUtf16(end), label.GetString()!));
             index++;
@@ -117,8 +117,8 @@ public static class JsonlReader
 
     private static ClassificationExample ParseClassification(JsonElement root, string text, Func<string?, string, DataFormatException> fail)
     {
-        var hasLabel = root.TryGetProperty("label", out var label);
-        var hasLabels = root.TryGetProperty("labels", out var labels);
+        var hasLabel = root.TryGetProperty(JsonlFields.Label, out var label);
+        var hasLabels = root.TryGetProperty(JsonlFields.Labels, out var labels);
         if (hasLabel && hasLabels) throw fail("labels", "give either 'label' (one label) or 'labels' (multi-label), not both");
         if (hasLabel)
         {
@@ -138,7 +138,7 @@ public static class JsonlReader
 
     private static string? ParseId(JsonElement root, Func<string?, string, DataFormatException> fail)
     {
-        if (!root.TryGetProperty("id", out var id)) return null;
+        if (!root.TryGetProperty(JsonlFields.Id, out var id)) return null;
         return id.ValueKind switch
         {
             JsonValueKind.String => id.GetString(),
