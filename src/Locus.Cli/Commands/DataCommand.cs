@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Locus.Cli.Commands.Data;
 
 namespace Locus.Cli.Commands;
 
@@ -9,6 +10,10 @@ public static class DataCommand
     public static Command Create()
     {
         var data = new Command("data", "Convert, validate and describe NER and text-classification data.");
+        data.Subcommands.Add(DataConvertCommand.Create());
+        data.Subcommands.Add(DataValidateCommand.Create());
+        data.Subcommands.Add(DataStatsCommand.Create());
+        data.Subcommands.Add(DataSchemaCommand.Create());
         return data;
     }
 }
