@@ -44,7 +44,6 @@ public sealed record EntityReport(
         table.Row("micro avg", Micro.Precision, Micro.Recall, Micro.F1, Micro.Support);
         table.Row("macro avg", Macro.Precision, Macro.Recall, Macro.F1, Macro.Support);
         table.Row("weighted avg", Weighted.Precision, Weighted.Recall, Weighted.F1, Weighted.Support);
-        table.Blank();
         return table.ToString();
     }
 }
