@@ -86,9 +86,9 @@ internal sealed class BlobDownloader(HubTransport transport, HubOptions options,
         {
             return await body.ReadAsync(buffer, timeout.Token);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw transport.Unreachable(e, $"download {fileName} (the partial file is kept; run again to resume)", cancellationToken);
+            throw transport.Unreachable(e, $"download {fileName} (the partial file is kept; run again to resume)");
         }
     }
 

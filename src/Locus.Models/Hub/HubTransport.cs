@@ -84,10 +84,9 @@ internal sealed class HubTransport(HttpClient http, HubOptions options, ILogger 
         }
     }
 
-    /// <summary>Wraps a network failure or a timeout while trying to <paramref name="what"/> in the no-network advice; a cancellation by the caller stays one.</summary>
-    public Exception Unreachable(Exception error, string what, CancellationToken cancellationToken)
+    /// <summary>Wraps a network failure or a timeout while trying to <paramref name="what"/> in the no-network advice.</summary>
+    public HubUnreachableException Unreachable(Exception error, string what)
     {
-        if (error is OperationCanceledException && cancellationToken.IsCancellationRequested) return error;
         var reason = error is OperationCanceledException
             ? $"no answer within {options.Timeout.TotalSeconds:0.#} s"
             : error.Message;
@@ -109,9 +108,9 @@ internal sealed class HubTransport(HttpClient http, HubOptions options, ILogger 
         {
             return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutToken);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !userToken.IsCancellationRequested)
         {
-            throw Unreachable(e, $"fetch {uri.AbsolutePath}", userToken);
+            throw Unreachable(e, $"fetch {uri.AbsolutePath}");
         }
     }
 
