@@ -75,10 +75,19 @@ public static class ModelCommand
             if (value.FileName == _file && tenth == _lastTenth) return;
             _file = value.FileName;
             _lastTenth = tenth;
-            var size = value.TotalBytes is { } bytes ? $"{Megabytes(value.BytesDone)} / {Megabytes(bytes)} MB" : $"{Megabytes(value.BytesDone)} MB";
+            var size = value.TotalBytes is { } bytes ? $"{Size(value.BytesDone)} / {Size(bytes)}" : Size(value.BytesDone);
             error.WriteLine($"download {value.FileName}: {size}");
         }
 
-        private static string Megabytes(long bytes) => (bytes / 1_000_000.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        private static string Size(long bytes) => bytes switch
+        {
+            < 1_000 => $"{bytes} B",
+            < 1_000_000 => Format(bytes / 1e3, "kB"),
+            < 1_000_000_000 => Format(bytes / 1e6, "MB"),
+            _ => Format(bytes / 1e9, "GB"),
+        };
+
+        private static string Format(double value, string unit) =>
+            value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " " + unit;
     }
 }

@@ -2,20 +2,21 @@ namespace Locus.Models.Hub;
 
 /// <summary>
 /// Where and how models are fetched from the Hugging Face hub. <see cref="FromEnvironment()"/> reads the
-/// same environment variables as the Python <c>huggingface_hub</c> library, so both share one cache.
+/// same environment variables as the Python <c>huggingface_hub</c> library, so both share one cache; a new
+/// instance holds the built-in defaults and reads no variable.
 /// </summary>
 public sealed class HubOptions
 {
     /// <summary>The hub used when <c>HF_ENDPOINT</c> is not set.</summary>
     public const string DefaultEndpoint = "https://huggingface.co";
 
-    /// <summary>Base address of the hub (HF_ENDPOINT); files are fetched from <c>{Endpoint}/{repo}/resolve/{revision}/{file}</c>.</summary>
+    /// <summary>Base address of the hub (default https://huggingface.co; HF_ENDPOINT); files are fetched from <c>{Endpoint}/{repo}/resolve/{revision}/{file}</c>.</summary>
     public string Endpoint { get; set; } = DefaultEndpoint;
 
     /// <summary>Access token sent as <c>Authorization: Bearer</c> to the hub only (HF_TOKEN); never logged.</summary>
     public string? Token { get; set; }
 
-    /// <summary>The hub cache folder holding <c>models--org--name</c> folders (HF_HUB_CACHE, or $HF_HOME/hub).</summary>
+    /// <summary>The hub cache folder holding <c>models--org--name</c> folders (default ~/.cache/huggingface/hub; HF_HUB_CACHE, or $HF_HOME/hub).</summary>
     public string CacheDirectory { get; set; } = DefaultCacheDirectory(_ => null);
 
     /// <summary>When true no request is made and models come from <see cref="CacheDirectory"/> only (HF_HUB_OFFLINE=1).</summary>

@@ -33,7 +33,8 @@ public sealed class ModelDownloadCommandTests : IDisposable
         Assert.Equal(0, exit);
         var folder = Path.Combine(_cache.Path, "models--tiny-org--tiny-bert", "snapshots", repo.Commit);
         Assert.Equal(folder + Environment.NewLine, output);
-        Assert.Contains("download model.safetensors: 0.0 / 0.0 MB", error);
+        Assert.Contains("download model.safetensors: 0 B / 8.2 kB", error);
+        Assert.Contains("download model.safetensors: 8.2 kB / 8.2 kB", error);
         Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
     }
 
