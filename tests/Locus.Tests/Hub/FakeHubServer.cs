@@ -70,6 +70,9 @@ internal sealed class FakeHubServer : IDisposable
     /// <summary>When set, hub requests without <c>Authorization: Bearer {token}</c> get a 401.</summary>
     public string? RequiredToken { get; set; }
 
+    /// <summary>When true, Range headers are ignored and whole files sent with 200, as some servers do.</summary>
+    public bool IgnoreRange { get; set; }
+
     /// <summary>Every request answered, in order.</summary>
     public ConcurrentQueue<ServedRequest> Requests { get; } = new();
 
@@ -191,10 +194,10 @@ internal sealed class FakeHubServer : IDisposable
     }
 
     // Honours "Range: bytes=N-" the way the hub and its CDN do: 206 with Content-Range, 416 past the end.
-    private static long SendBody(HttpListenerRequest request, HttpListenerResponse response, byte[] content)
+    private long SendBody(HttpListenerRequest request, HttpListenerResponse response, byte[] content)
     {
         var start = 0;
-        if (request.Headers["Range"] is { } range)
+        if (request.Headers["Range"] is { } range && !IgnoreRange)
         {
             start = int.Parse(range["bytes=".Length..].TrimEnd('-'));
             if (start >= content.Length)

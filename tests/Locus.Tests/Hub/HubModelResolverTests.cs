@@ -177,6 +177,23 @@ public sealed class HubModelResolverTests : IDisposable
     }
 
     [Fact]
+    public async Task AServerIgnoringTheRangeRestartsTheFileFromTheFirstByte()
+    {
+        var repo = HubTestFiles.AddSingleFileModel(_server);
+        _server.IgnoreRange = true;
+        var weights = repo.Files["model.safetensors"];
+        var sha = FakeHubServer.Sha256(weights);
+        var blobs = Directory.CreateDirectory(Path.Combine(RepoFolder(), "blobs")).FullName;
+        File.WriteAllBytes(Path.Combine(blobs, sha + ".incomplete"), new byte[3000]); // not a prefix of the content
+
+        var model = await ResolveAsync(HubTestFiles.RepoId);
+
+        var get = Assert.Single(_server.Requests, r => r.Method == "GET" && r.Path == "/cdn/" + sha);
+        Assert.Equal(("bytes=3000-", 200, 8192L), (get.Range, get.Status, get.BodyBytes));
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(model.Folder, "model.safetensors")));
+    }
+
+    [Fact]
     public async Task ACorruptedDownloadIsAnErrorAndLeavesNoFile()
     {
         var repo = HubTestFiles.AddSingleFileModel(_server);
