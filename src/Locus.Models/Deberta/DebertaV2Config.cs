@@ -105,8 +105,11 @@ public sealed class DebertaV2Config : EncoderConfig
         config.PositionBuckets = json.Int("position_buckets", config.PositionBuckets);
         config.NormRelEbd = json.String("norm_rel_ebd", config.NormRelEbd) ?? config.NormRelEbd;
         config.ShareAttKey = json.Bool("share_att_key", config.ShareAttKey);
-        // HF lower-cases and trims the "p2c|c2p" form; the list form is used as written.
-        config.PosAttType = json.StringList("pos_att_type", config.PosAttType).Select(t => t.Trim().ToLowerInvariant()).ToList();
+        // HF lower-cases the "p2c|c2p" string form; the list form is used as written.
+        var posAttType = json.StringList("pos_att_type", config.PosAttType);
+        config.PosAttType = json.Root["pos_att_type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? posAttType.Select(t => t.ToLowerInvariant()).ToList()
+            : posAttType;
         config.PositionBiasedInput = json.Bool("position_biased_input", config.PositionBiasedInput);
         config.PoolerHiddenSize = json.Has("pooler_hidden_size") ? json.Int("pooler_hidden_size") : null;
         config.PoolerDropout = json.Double("pooler_dropout", config.PoolerDropout);
@@ -145,8 +148,6 @@ public sealed class DebertaV2Config : EncoderConfig
         if (PoolerHiddenSize is { } pooler && pooler != HiddenSize)
             throw Error("pooler_hidden_size", $"the ContextPooler reads the [CLS] hidden state, so it must equal hidden_size {HiddenSize}, got {pooler}");
         if (ResolvedEmbeddingSize <= 0) throw Error("embedding_size", $"must be positive, got {ResolvedEmbeddingSize}");
-        if (RelativeAttention && PositionBuckets > 0 && ResolvedMaxRelativePositions - 1 <= PositionBuckets / 2)
-            throw Error("max_relative_positions", $"log bucketing needs max_relative_positions - 1 > position_buckets / 2, got {ResolvedMaxRelativePositions} with position_buckets {PositionBuckets}");
         if (ConvKernelSize < 0 || (ConvKernelSize > 0 && ConvKernelSize % 2 == 0))
             throw Error("conv_kernel_size", $"must be 0 (no ConvLayer) or odd (the padding keeps the length), got {ConvKernelSize}");
         if (ConvKernelSize > 0 && (ConvGroups <= 0 || HiddenSize % ConvGroups != 0))
