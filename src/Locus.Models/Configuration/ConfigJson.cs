@@ -44,11 +44,12 @@ public sealed class ConfigJson
     /// <summary>A required integer.</summary>
     public int Int(string key) => Has(key) ? Int(key, 0) : throw Error(key, "required but missing");
 
+    // Deserialize<double> reads both parsed nodes and in-memory ones (e.g. a ToJson() result holding an int), where GetValue<double> throws.
     /// <summary>An optional integer.</summary>
-    public int Int(string key, int fallback) => Get(key, fallback, JsonValueKind.Number, n => n.GetValue<double>() is var d && d == Math.Floor(d) ? (int)d : throw Error(key, $"expected an integer, got {d}"));
+    public int Int(string key, int fallback) => Get(key, fallback, JsonValueKind.Number, n => n.Deserialize<double>() is var d && d == Math.Floor(d) ? (int)d : throw Error(key, $"expected an integer, got {d}"));
 
     /// <summary>An optional floating-point number.</summary>
-    public double Double(string key, double fallback) => Get(key, fallback, JsonValueKind.Number, n => n.GetValue<double>());
+    public double Double(string key, double fallback) => Get(key, fallback, JsonValueKind.Number, n => n.Deserialize<double>());
 
     /// <summary>An optional Boolean.</summary>
     public bool Bool(string key, bool fallback)
