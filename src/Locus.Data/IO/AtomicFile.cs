@@ -6,6 +6,9 @@ namespace Locus;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>UTF-8 without a byte-order mark, the encoding of every text file Locus writes.</summary>
+    public static readonly System.Text.Encoding Utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>Writes through <paramref name="write"/> and renames into place when it returns.</summary>
     public static void Write(string path, Action<Stream> write)
     {
@@ -48,11 +51,20 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes text (UTF-8, no BOM) through <paramref name="write"/> and renames into place when it completes.</summary>
+    public static Task WriteAsync(string path, Func<TextWriter, Task> write, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, async (stream, token) =>
+        {
+            await using var writer = new StreamWriter(stream, Utf8, bufferSize: 1 << 16, leaveOpen: true);
+            await write(writer);
+            token.ThrowIfCancellationRequested();
+        }, cancellationToken);
+
     /// <summary>Writes text (UTF-8, no BOM) atomically.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, stream =>
         {
-            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            using var writer = new StreamWriter(stream, Utf8, leaveOpen: true);
             writer.Write(text);
         });
 }
