@@ -29,6 +29,10 @@ public sealed record HfTokenizerConfig
     /// <summary><c>clean_up_tokenization_spaces</c>, when given.</summary>
     public bool? CleanUpTokenizationSpaces { get; init; }
 
+    /// <summary><c>split_special_tokens</c>: when true, special tokens typed in the text are tokenised as plain text
+    /// instead of being recognised. Default false, as in transformers.</summary>
+    public bool SplitSpecialTokens { get; init; }
+
     /// <summary><c>model_max_length</c>, or null when absent or the "no limit" sentinel.</summary>
     public int? ModelMaxLength { get; init; }
 
@@ -95,6 +99,7 @@ public sealed record HfTokenizerConfig
             StripAccents = Bool(root, "strip_accents"),
             TokenizeChineseChars = Bool(root, "tokenize_chinese_chars"),
             CleanUpTokenizationSpaces = Bool(root, "clean_up_tokenization_spaces"),
+            SplitSpecialTokens = Bool(root, "split_special_tokens") ?? false,
             ModelMaxLength = root is { } c && c.TryGetProperty("model_max_length", out var m) && m.ValueKind == JsonValueKind.Number
                 && m.GetDouble() < NoLimitThreshold ? (int)m.GetDouble() : null,
             AddedTokens = addedTokens.Values.OrderBy(t => t.Id).ToArray(),

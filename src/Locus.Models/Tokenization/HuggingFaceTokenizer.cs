@@ -17,13 +17,13 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
 
     internal HuggingFaceTokenizer(
         string kind, ISegmentModel model, IReadOnlyList<AddedToken> addedTokens, SpecialTokens specialTokens,
-        int? modelMaxLength, PostProcessorTemplate? template = null, EncodeOptions? shippedOptions = null)
+        int? modelMaxLength, bool splitSpecialTokens, PostProcessorTemplate? template = null, EncodeOptions? shippedOptions = null)
     {
         Kind = kind;
         _model = model;
         _addedById = addedTokens.ToDictionary(t => t.Id);
         _addedByContent = addedTokens.ToDictionary(t => t.Content, StringComparer.Ordinal);
-        _splitter = new AddedTokenSplitter(addedTokens);
+        _splitter = new AddedTokenSplitter(splitSpecialTokens ? addedTokens.Where(t => !t.Special) : addedTokens);
         SpecialTokens = specialTokens;
         ModelMaxLength = modelMaxLength;
         ClsTokenId = Lookup(specialTokens.Cls);

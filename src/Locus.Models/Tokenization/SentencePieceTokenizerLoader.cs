@@ -51,6 +51,7 @@ public static class SentencePieceTokenizerLoader
             Unk = known.Contains(specials.Unk) ? specials.Unk : null,
             Mask = known.Contains(specials.Mask) ? specials.Mask : null,
         };
-        return new HuggingFaceTokenizer("SentencePiece Unigram (spm.model)", model, added, specials, config.ModelMaxLength);
+        return new HuggingFaceTokenizer("SentencePiece Unigram (spm.model)", model, added, specials, config.ModelMaxLength,
+            config.SplitSpecialTokens);
     }
 }

@@ -60,6 +60,7 @@ public static class TokenizerFactory
         specials = KeepKnown(specials, t => loaded.Model.TokenToId(t) is not null || loaded.AddedTokens.Any(a => a.Content == t));
         return new HuggingFaceTokenizer(
             "WordPiece (tokenizer.json)", loaded.Model, loaded.AddedTokens, specials, config?.ModelMaxLength,
+            config?.SplitSpecialTokens ?? false,
             loaded.Template, loaded.ShippedOptions);
     }
 
@@ -88,7 +89,7 @@ public static class TokenizerFactory
         var model = new WordPieceModel(vocabulary, normalizer, specials.Unk!, 100, config.CleanUpTokenizationSpaces ?? true);
         return new HuggingFaceTokenizer(
             "WordPiece (vocab.txt)", model, AddedTokensWithSpecials(config, specials, vocabulary.TokenToId), specials,
-            config.ModelMaxLength);
+            config.ModelMaxLength, config.SplitSpecialTokens);
     }
 
     // The slow tokenizers never split their special tokens: each becomes an added token with its vocabulary id.

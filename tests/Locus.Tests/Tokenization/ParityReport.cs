@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Locus.Tests.Tokenization;
 
 /// <summary>Collects per-case field mismatches so a parity test can report "N/N cases identical" and every difference.</summary>
@@ -23,7 +25,7 @@ internal sealed class ParityReport
         }
     }
 
-    public void Compare<T>(string caseName, string field, T expected, T actual)
+    public void CompareValue<T>(string caseName, string field, T expected, T actual)
     {
         if (!EqualityComparer<T>.Default.Equals(expected, actual))
         {
