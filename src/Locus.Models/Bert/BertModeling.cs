@@ -1,3 +1,4 @@
+using Locus.Models.Configuration;
 using Locus.Models.Encoders;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -312,7 +313,7 @@ public sealed class BertModel : EncoderModel
     internal static BertModel ForTaskModel(BertConfig config, bool addPoolingLayer) => new(config, addPoolingLayer, initialise: false, seed: null);
 
     /// <inheritdoc />
-    public override BertConfig Config => config;
+    public override EncoderConfig Config => config;
 
     /// <inheritdoc />
     public override string BasePrefix => "bert.";
@@ -387,7 +388,10 @@ public sealed class BertForTokenClassification : EncoderClassifier
     }
 
     /// <inheritdoc />
-    public override BertModel Encoder => bert;
+    public override EncoderModel Encoder => bert;
+
+    /// <summary>The BERT encoder (HF's <c>model.bert</c>).</summary>
+    public BertModel Bert => bert;
 
     /// <inheritdoc />
     public override ClassificationTask Task => ClassificationTask.TokenClassification;
@@ -428,7 +432,10 @@ public sealed class BertForSequenceClassification : EncoderClassifier
     }
 
     /// <inheritdoc />
-    public override BertModel Encoder => bert;
+    public override EncoderModel Encoder => bert;
+
+    /// <summary>The BERT encoder (HF's <c>model.bert</c>).</summary>
+    public BertModel Bert => bert;
 
     /// <inheritdoc />
     public override ClassificationTask Task => ClassificationTask.SequenceClassification;

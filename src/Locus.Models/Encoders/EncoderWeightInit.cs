@@ -15,6 +15,7 @@ public static class EncoderWeightInit
     public static Generator? CreateGenerator(long? seed) => seed is { } s ? new Generator(unchecked((ulong)s), CPU) : null;
 
     /// <summary>Initialises every Linear, Embedding and LayerNorm inside <paramref name="root"/>.</summary>
+    /// <remarks>Tensor.normal_ is used because TorchSharp's nn.init.normal_ ignores its generator argument.</remarks>
     public static void Apply(nn.Module root, double initializerRange, Generator? generator)
     {
         using var noGrad = no_grad();
@@ -23,11 +24,11 @@ public static class EncoderWeightInit
             switch (module)
             {
                 case Linear linear:
-                    nn.init.normal_(linear.weight, 0, initializerRange, generator);
+                    linear.weight.normal_(0, initializerRange, generator);
                     if (linear.bias is not null) nn.init.zeros_(linear.bias);
                     break;
                 case Embedding embedding:
-                    nn.init.normal_(embedding.weight, 0, initializerRange, generator);
+                    embedding.weight!.normal_(0, initializerRange, generator);
                     break;
                 case LayerNorm norm:
                     if (norm.weight is not null) nn.init.ones_(norm.weight);

@@ -89,7 +89,7 @@ public class BertParityTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var model = BertForTokenClassification.FromPretrained(ModelFolder("bert-tiny-token-cls"));
         Assert.Equal(5, model.NumLabels);
-        Assert.False(model.Encoder.HasPooler);
+        Assert.False(model.Bert.HasPooler);
         var input = Inputs();
         using var noGrad = no_grad();
         var result = model.forward(input);
