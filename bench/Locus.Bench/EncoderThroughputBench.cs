@@ -107,7 +107,8 @@ public static class EncoderThroughputBench
         model.to(dtype);
         model.eval();
         using var inference = inference_mode();
-        using var inputIds = randint(1, config.VocabSize, [options.Batch, options.Seq], generator: new Generator(1, CPU));
+        using var generator = new Generator(1, CPU);
+        using var inputIds = randint(1, config.VocabSize, [options.Batch, options.Seq], generator: generator);
         using var mask = ones_like(inputIds);
         var input = new EncoderInput(inputIds, mask);
         var seconds = new List<double>();
