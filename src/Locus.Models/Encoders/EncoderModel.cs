@@ -21,16 +21,33 @@ public sealed record EncoderInput(
 /// <param name="LastHiddenState">[batch, seq, hidden].</param>
 /// <param name="HiddenStates">Embedding output then each layer's output, when asked for.</param>
 /// <param name="Attentions">Each layer's attention probabilities [batch, heads, seq, seq], when asked for.</param>
+/// <param name="PoolerOutput">[batch, hidden]: the pooled first token, for encoders that have a pooler (BERT).</param>
 public sealed record EncoderOutput(
     Tensor LastHiddenState,
     IReadOnlyList<Tensor>? HiddenStates = null,
-    IReadOnlyList<Tensor>? Attentions = null);
+    IReadOnlyList<Tensor>? Attentions = null,
+    Tensor? PoolerOutput = null)
+{
+    /// <summary>
+    /// Moves every tensor of the output one dispose scope out (each tensor once, although the last hidden
+    /// state is also the last entry of <see cref="HiddenStates"/>), as a module's forward does with its result.
+    /// </summary>
+    public EncoderOutput MoveToOuterDisposeScope()
+    {
+        var moved = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var tensor in new[] { LastHiddenState, PoolerOutput }.Concat(HiddenStates ?? []).Concat(Attentions ?? []))
+        {
+            if (tensor is not null && moved.Add(tensor)) tensor.MoveToOuterDisposeScope();
+        }
+        return this;
+    }
+}
 
 /// <summary>
 /// A transformer encoder (BERT family, DeBERTa-v2/v3) whose parameter names follow the Hugging Face state dict,
 /// so checkpoints load by name and models saved here load in Python transformers.
 /// </summary>
-public abstract class EncoderModel : nn.Module<EncoderInput, EncoderOutput>
+public abstract class EncoderModel : nn.Module<EncoderInput, EncoderOutput>, IHuggingFaceModel
 {
     /// <summary>Creates the module with its TorchSharp name.</summary>
     protected EncoderModel(string name) : base(name) { }
@@ -43,4 +60,16 @@ public abstract class EncoderModel : nn.Module<EncoderInput, EncoderOutput>
     /// a head checkpoint into a bare encoder and the other way round.
     /// </summary>
     public abstract string BasePrefix { get; }
+
+    /// <summary>The class name written to config.json's <c>architectures</c>; Hugging Face's name by default.</summary>
+    public virtual string Architecture => GetType().Name;
+
+    /// <summary>
+    /// Whether a parameter may be absent from a checkpoint and keep its fresh initialisation (a pooler that a
+    /// task checkpoint did not save), as Hugging Face allows; every other missing weight is an error.
+    /// </summary>
+    public virtual bool MayInitialiseMissing(string key) => false;
+
+    /// <summary>Saves config.json and model.safetensors in Hugging Face's layout (see <see cref="HuggingFaceLayout.Save"/>).</summary>
+    public void SavePretrained(string folder) => HuggingFaceLayout.Save(this, folder);
 }

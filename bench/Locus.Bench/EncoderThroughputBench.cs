@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Locus.Models.Bert;
+using Locus.Models.Configuration;
+using Locus.Models.Encoders;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Locus.Bench;
+
+/// <summary>An encoder configuration to benchmark, with the matmul FLOPs of one forward pass.</summary>
+/// <param name="Name">The name used on the command line and in the results.</param>
+/// <param name="Create">Builds the configuration.</param>
+/// <param name="MatmulFlops">Multiply-add FLOPs (2 per MAC) of the forward pass for (config, batch, seq).</param>
+public sealed record EncoderBenchConfig(string Name, Func<EncoderConfig> Create, Func<EncoderConfig, long, long, double> MatmulFlops);
+
+/// <summary>
+/// Forward throughput of randomly initialised encoders (tokens/s and achieved GFLOP/s) in float32 and bfloat16,
+/// against the machine's matmul peak measured in the same run. Writes JSON and prints a table.
+/// </summary>
+public static class EncoderThroughputBench
+{
+    /// <summary>The configurations the benchmark knows, by name; add DeBERTa-v3 sizes here.</summary>
+    public static IReadOnlyDictionary<string, EncoderBenchConfig> Configs { get; } = new Dictionary<string, EncoderBenchConfig>(StringComparer.Ordinal)
+    {
+        ["bert-base"] = new("bert-base", BertConfig.Base, StandardEncoderFlops),
+    };
+
+    /// <summary>
+    /// Matmul FLOPs of a standard post-LN encoder forward (BERT family): per layer the Q, K, V and output
+    /// projections (4·2·T·H²), scores and context (2·2·B·L²·H) and the feed-forward block (2·2·T·H·I), T = B·L;
+    /// plus the pooler (2·B·H²).
+    /// </summary>
+    public static double StandardEncoderFlops(EncoderConfig config, long batch, long seq)
+    {
+        double tokens = batch * seq, h = config.HiddenSize, i = config.IntermediateSize;
+        var perLayer = 4 * 2 * tokens * h * h + 2 * 2 * batch * (double)seq * seq * h + 2 * 2 * tokens * h * i;
+        return config.NumHiddenLayers * perLayer + 2 * batch * h * h;
+    }
+
+    /// <summary>
+    /// Runs the benchmark. Options: --configs bert-base[,…] --batch 32 --seq 128 --iterations 3 --warmup 1
+    /// --threads 2 --dtypes float32,bfloat16 --out bench-results/encoder-throughput.json.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args)
+    {
+        Options options;
+        try { options = Options.Parse(args); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"encoder-throughput: {e.Message}");
+            Console.Error.WriteLine("usage: encoder-throughput [--configs bert-base] [--batch 32] [--seq 128] [--iterations 3] [--warmup 1] [--threads 2] [--dtypes float32,bfloat16] [--out FILE]");
+            return Task.FromResult(2);
+        }
+
+        set_num_threads(options.Threads);
+        var peaks = options.Dtypes.ToDictionary(d => d, MeasureMatmulPeak);
+        foreach (var (dtype, peak) in peaks) Console.Error.WriteLine($"matmul peak {DtypeName(dtype)}: {peak:F1} GFLOP/s");
+
+        var rows = new List<Row>();
+        foreach (var bench in options.Configs)
+        {
+            var config = bench.Create();
+            var flops = bench.MatmulFlops(config, options.Batch, options.Seq);
+            foreach (var dtype in options.Dtypes)
+            {
+                Console.Error.WriteLine($"{bench.Name} {DtypeName(dtype)}: {options.Warmup} warm-up + {options.Iterations} timed forward passes of {options.Batch}x{options.Seq}...");
+                var seconds = TimeForward(config, dtype, options);
+                var mean = seconds.Average();
+                var gflops = flops / mean / 1e9;
+                rows.Add(new Row(bench.Name, DtypeName(dtype), options.Batch, options.Seq, options.Threads, seconds.Select(s => Math.Round(s, 4)).ToArray(),
+                    Math.Round(mean, 4), Math.Round(options.Batch * options.Seq / mean, 1), Math.Round(flops / 1e9, 2), Math.Round(gflops, 1),
+                    Math.Round(peaks[dtype], 1), Math.Round(100 * gflops / peaks[dtype], 1)));
+            }
+        }
+
+        var result = new
+        {
+            benchmark = "encoder-forward-throughput",
+            timestamp = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            machine = new { Environment.ProcessorCount, threads = options.Threads, os = Environment.OSVersion.ToString() },
+            malloc = new
+            {
+                MALLOC_MMAP_THRESHOLD_ = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "default",
+                MALLOC_TRIM_THRESHOLD_ = Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") ?? "default",
+            },
+            matmul_peak_gflops = peaks.ToDictionary(kv => DtypeName(kv.Key), kv => Math.Round(kv.Value, 1)),
+            flops_counted = "matmul FLOPs of the forward pass (2 per multiply-add): projections, attention scores/context, feed-forward, pooler",
+            results = rows,
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.Write(options.Out, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json + "\n")));
+
+        Console.WriteLine($"| config | dtype | batch x seq | mean s/forward | tokens/s | GFLOP/forward | GFLOP/s | matmul peak GFLOP/s | % of peak |");
+        Console.WriteLine($"|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            Console.WriteLine($"| {r.Config} | {r.Dtype} | {r.Batch}x{r.Seq} | {r.MeanSeconds:F3} | {r.TokensPerSecond:F0} | {r.GflopPerForward:F1} | {r.AchievedGflops:F1} | {r.PeakGflops:F1} | {r.PercentOfPeak:F1} |");
+        Console.WriteLine($"results: {options.Out}");
+        return Task.FromResult(0);
+    }
+
+    static double[] TimeForward(EncoderConfig config, ScalarType dtype, Options options)
+    {
+        using var model = EncoderModels.Create(config, seed: 0);
+        model.to(dtype);
+        model.eval();
+        using var inference = inference_mode();
+        using var generator = new Generator(1, CPU);
+        using var inputIds = randint(1, config.VocabSize, [options.Batch, options.Seq], generator: generator);
+        using var mask = ones_like(inputIds);
+        var input = new EncoderInput(inputIds, mask);
+        var seconds = new List<double>();
+        for (var i = 0; i < options.Warmup + options.Iterations; i++)
+        {
+            using var scope = NewDisposeScope();
+            var watch = Stopwatch.StartNew();
+            _ = model.forward(input); // CPU kernels are synchronous: the pass is complete when forward returns
+            watch.Stop();
+            if (i >= options.Warmup) seconds.Add(watch.Elapsed.TotalSeconds);
+        }
+        return seconds.ToArray();
+    }
+
+    /// <summary>GFLOP/s of a large square matmul in <paramref name="dtype"/>: the practical peak for these kernels.</summary>
+    static double MeasureMatmulPeak(ScalarType dtype)
+    {
+        const int n = 2048, repeats = 5;
+        using var generator = new Generator(2, CPU);
+        using var a = randn([n, n], generator: generator).to_type(dtype);
+        using var b = randn([n, n], generator: generator).to_type(dtype);
+        using (matmul(a, b)) { } // warm-up
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < repeats; i++)
+        {
+            using var c = matmul(a, b);
+        }
+        watch.Stop();
+        return repeats * 2.0 * n * n * n / watch.Elapsed.TotalSeconds / 1e9;
+    }
+
+    static string DtypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.BFloat16 => "bfloat16",
+        _ => dtype.ToString(),
+    };
+
+    sealed record Row(string Config, string Dtype, long Batch, long Seq, int Threads, double[] Seconds, double MeanSeconds,
+        double TokensPerSecond, double GflopPerForward, double AchievedGflops, double PeakGflops, double PercentOfPeak);
+
+    sealed record Options(IReadOnlyList<EncoderBenchConfig> Configs, long Batch, long Seq, int Iterations, int Warmup, int Threads,
+        IReadOnlyList<ScalarType> Dtypes, string Out)
+    {
+        public static Options Parse(string[] args)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) throw new ArgumentException($"expected '--name value', got '{args[i]}'");
+                values[args[i][2..]] = args[++i];
+            }
+            var known = new[] { "configs", "batch", "seq", "iterations", "warmup", "threads", "dtypes", "out" };
+            foreach (var key in values.Keys.Where(k => !known.Contains(k))) throw new ArgumentException($"unknown option --{key}");
+
+            string Get(string key, string fallback) => values.TryGetValue(key, out var v) ? v : fallback;
+            int Int(string key, int fallback) =>
+                int.TryParse(Get(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"--{key} must be a positive integer");
+
+            var configs = Get("configs", "bert-base").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(name => EncoderThroughputBench.Configs.TryGetValue(name, out var c) ? c : throw new ArgumentException($"unknown config '{name}' (known: {string.Join(", ", EncoderThroughputBench.Configs.Keys)})"))
+                .ToList();
+            var dtypes = Get("dtypes", "float32,bfloat16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(name => name switch
+                {
+                    "float32" or "fp32" => ScalarType.Float32,
+                    "bfloat16" or "bf16" => ScalarType.BFloat16,
+                    _ => throw new ArgumentException($"unknown dtype '{name}' (known: float32, bfloat16)"),
+                })
+                .ToList();
+            return new Options(configs, Int("batch", 32), Int("seq", 128), Int("iterations", 3), Int("warmup", 1), Int("threads", 2), dtypes,
+                Get("out", Path.Combine("bench-results", "encoder-throughput.json")));
+        }
+    }
+}
