@@ -44,9 +44,9 @@ public sealed class BertEmbeddings : Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var positionIds = arange(length, ScalarType.Int64, inputIds.device).unsqueeze(0);         // [1, L]
         var tokenTypes = tokenTypeIds ?? zeros_like(inputIds);                                     // [B, L]
-        var embeddings = word_embeddings.forward(inputIds) + token_type_embeddings.forward(tokenTypes); // [B, L, H]
-        embeddings = embeddings + position_embeddings.forward(positionIds);
-        embeddings = dropout.forward(LayerNorm.forward(embeddings));
+        var embeddings = word_embeddings.call(inputIds) + token_type_embeddings.call(tokenTypes); // [B, L, H]
+        embeddings = embeddings + position_embeddings.call(positionIds);
+        embeddings = dropout.call(LayerNorm.call(embeddings));
         return embeddings.MoveToOuterDisposeScope();
     }
 
@@ -83,16 +83,16 @@ public sealed class BertSelfAttention : Module<Tensor, Tensor, (Tensor Context, 
     public override (Tensor Context, Tensor Probs) forward(Tensor hiddenStates, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var queryLayer = TransposeForScores(query.forward(hiddenStates));                 // [B, N, L, D]
-        var keyLayer = TransposeForScores(key.forward(hiddenStates));                     // [B, N, L, D]
-        var valueLayer = TransposeForScores(value.forward(hiddenStates));                 // [B, N, L, D]
+        var queryLayer = TransposeForScores(query.call(hiddenStates));                 // [B, N, L, D]
+        var keyLayer = TransposeForScores(key.call(hiddenStates));                     // [B, N, L, D]
+        var valueLayer = TransposeForScores(value.call(hiddenStates));                 // [B, N, L, D]
 
         var scores = matmul(queryLayer, keyLayer.transpose(-1, -2)) / Math.Sqrt(headSize); // [B, N, L, L]
         scores = scores + attentionMask;
         // Normalise in float32 whatever the model dtype: a bf16 softmax over long rows loses the small
         // probabilities. For float32 models this is exactly HF's softmax.
         var probs = functional.softmax(scores, -1, ScalarType.Float32).to_type(scores.dtype);
-        probs = dropout.forward(probs);
+        probs = dropout.call(probs);
 
         var context = matmul(probs, valueLayer).permute(0, 2, 1, 3).contiguous();         // [B, L, N, D]
         context = context.view(context.shape[0], context.shape[1], numHeads * headSize);   // [B, L, H]
@@ -123,7 +123,7 @@ public sealed class BertSelfOutput : Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates, Tensor inputTensor)
     {
         using var scope = NewDisposeScope();
-        var output = LayerNorm.forward(dropout.forward(dense.forward(hiddenStates)) + inputTensor);
+        var output = LayerNorm.call(dropout.call(dense.call(hiddenStates)) + inputTensor);
         return output.MoveToOuterDisposeScope();
     }
 }
@@ -171,7 +171,7 @@ public sealed class BertIntermediate : Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         using var scope = NewDisposeScope();
-        return intermediate_act_fn(dense.forward(hiddenStates)).MoveToOuterDisposeScope();
+        return intermediate_act_fn(dense.call(hiddenStates)).MoveToOuterDisposeScope();
     }
 }
 
@@ -195,7 +195,7 @@ public sealed class BertOutput : Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates, Tensor inputTensor)
     {
         using var scope = NewDisposeScope();
-        var output = LayerNorm.forward(dropout.forward(dense.forward(hiddenStates)) + inputTensor);
+        var output = LayerNorm.call(dropout.call(dense.call(hiddenStates)) + inputTensor);
         return output.MoveToOuterDisposeScope();
     }
 }
@@ -221,7 +221,7 @@ public sealed class BertLayer : Module<Tensor, Tensor, (Tensor Output, Tensor Pr
     {
         using var scope = NewDisposeScope();
         var (attentionOutput, probs) = attention.forward(hiddenStates, attentionMask);
-        var layerOutput = output.forward(intermediate.forward(attentionOutput), attentionOutput);
+        var layerOutput = output.forward(intermediate.call(attentionOutput), attentionOutput);
         return (layerOutput.MoveToOuterDisposeScope(), probs.MoveToOuterDisposeScope());
     }
 }
@@ -278,7 +278,7 @@ public sealed class BertPooler : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var firstToken = hiddenStates.select(1, 0);                                       // [B, H]
-        return tanh(dense.forward(firstToken)).MoveToOuterDisposeScope();
+        return tanh(dense.call(firstToken)).MoveToOuterDisposeScope();
     }
 }
 
@@ -339,7 +339,7 @@ public sealed class BertModel : EncoderModel
         var embeddingOutput = embeddings.forward(inputIds, input.TokenTypeIds);                    // [B, L, H]
         var extendedMask = ExtendedAttentionMask(attentionMask, embeddingOutput.dtype);            // [B, 1, 1, L]
         var encoderOutput = encoder.forward(embeddingOutput, extendedMask, input.OutputHiddenStates, input.OutputAttentions);
-        var pooledOutput = pooler?.forward(encoderOutput.LastHiddenState);                         // [B, H]
+        var pooledOutput = pooler?.call(encoderOutput.LastHiddenState);                         // [B, H]
         return (encoderOutput with { PoolerOutput = pooledOutput }).MoveToOuterDisposeScope();
     }
 
@@ -404,8 +404,8 @@ public sealed class BertForTokenClassification : EncoderClassifier
     public override ClassifierOutput forward(EncoderInput input)
     {
         using var scope = NewDisposeScope();
-        var outputs = bert.forward(input);
-        var logits = classifier.forward(dropout.forward(outputs.LastHiddenState));                 // [B, L, labels]
+        var outputs = bert.call(input);
+        var logits = classifier.call(dropout.call(outputs.LastHiddenState));                 // [B, L, labels]
         return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
 }
@@ -448,8 +448,8 @@ public sealed class BertForSequenceClassification : EncoderClassifier
     public override ClassifierOutput forward(EncoderInput input)
     {
         using var scope = NewDisposeScope();
-        var outputs = bert.forward(input);
-        var logits = classifier.forward(dropout.forward(outputs.PoolerOutput!));                   // [B, labels]
+        var outputs = bert.call(input);
+        var logits = classifier.call(dropout.call(outputs.PoolerOutput!));                   // [B, labels]
         return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
 }
