@@ -119,16 +119,19 @@ public sealed class VectorIndex : IDisposable
     }
 
     /// <summary>
-    /// Writes the index to <paramref name="path"/> atomically. When the index was opened from that same path it is
-    /// re-mapped from the new file afterwards, so appended rows move out of memory.
+    /// Writes the index to <paramref name="path"/> atomically. An index created in memory, or opened from that same
+    /// path, is re-mapped from the new file afterwards, so its rows move out of managed memory. Saving to another
+    /// path leaves the index as it is (a copy).
     /// </summary>
     public void Save(string path)
     {
         var full = Path.GetFullPath(path);
         VectorIndexFile.Write(this, full);
-        if (_file is null || Path.GetFullPath(_file.Path) != full) return;
-        var (file, storage, metadata, _, graph) = VectorIndexFile.Read(full, Graph?.Options.EfSearch);
-        _file.Dispose();
+        if (_file is not null && Path.GetFullPath(_file.Path) != full) return;
+        var hnsw = Graph?.Options;
+        var (file, storage, metadata, _, graph) = VectorIndexFile.Read(full, hnsw?.EfSearch);
+        if (graph is not null && hnsw is not null) graph.Options.MaxDegreeOfParallelism = hnsw.MaxDegreeOfParallelism;
+        _file?.Dispose();
         (_file, Storage, _metadata, Graph) = (file, storage, metadata, graph);
     }
 
