@@ -53,6 +53,10 @@ public sealed class CorpusReader(CorpusFormat format = CorpusFormat.Auto, string
         }
     }
 
+    /// <summary>The sentences of <paramref name="files"/>: documents split with <see cref="SentenceSplitter"/>.</summary>
+    public IEnumerable<string> ReadSentences(IReadOnlyList<string> files, CancellationToken cancellationToken = default) =>
+        Read(files, cancellationToken).SelectMany(d => d.IsSentence ? [d.Text] : SentenceSplitter.Split(d.Text));
+
     private IEnumerable<CorpusDocument> ReadFile(string file, long consumedBefore, Action<long> reportLines)
     {
         var fileFormat = format == CorpusFormat.Auto ? Detect(file) : format;
