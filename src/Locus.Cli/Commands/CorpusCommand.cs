@@ -44,7 +44,7 @@ public static class CorpusCommand
         var exactOnly = new Option<bool>("--exact-only") { Description = "Build no HNSW graph; every search scans all vectors." };
         var batchSize = new Option<int>("--batch-size") { Description = "Sentences encoded per batch.", DefaultValueFactory = _ => 512 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Sentences between checkpoints (resume points).", DefaultValueFactory = _ => 100_000 };
-        var nearDup = new Option<int>("--near-dup-bits") { Description = "Near-duplicate SimHash threshold in bits; -1 turns it off.", DefaultValueFactory = _ => 3 };
+        var nearDup = new Option<double>("--near-dup") { Description = "Word-bigram Jaccard similarity at which a sentence is a near duplicate (MinHash); 0 turns it off.", DefaultValueFactory = _ => 0.7 };
         var idfSample = new Option<int>("--idf-sample") { Description = "Sentences read to fit the lexical encoder's idf weights (first run only).", DefaultValueFactory = _ => 200_000 };
         var cache = new Option<string?>("--embedding-cache") { Description = "Directory of an on-disk embedding cache (keyed by model id and text)." };
         var json = JsonOption();
@@ -65,7 +65,7 @@ public static class CorpusCommand
                 TextField = parse.GetValue(textField)!,
                 BatchSize = parse.GetValue(batchSize),
                 CheckpointInterval = parse.GetValue(checkpointEvery),
-                NearDuplicateMaxHamming = parse.GetValue(nearDup),
+                NearDuplicateThreshold = parse.GetValue(nearDup),
                 Index = new VectorIndexOptions
                 {
                     DataType = parse.GetValue(dataType),

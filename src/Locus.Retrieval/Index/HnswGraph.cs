@@ -208,12 +208,11 @@ public sealed class HnswGraph
                 array[start] = count + 1;
                 return;
             }
-            var nodeVector = _storage.Get(node);
             var pool = new List<SearchHit>(count + 1) { new(newcomer, score) };
             for (var i = 0; i < count; i++)
             {
                 var other = array[start + 1 + i];
-                pool.Add(new SearchHit(other, _storage.Dot(other, nodeVector, scratch)));
+                pool.Add(new SearchHit(other, _storage.Dot(node, other, scratch)));
             }
             pool.Sort(static (a, b) => b.Score.CompareTo(a.Score));
             var kept = SelectNeighbours(pool, capacity, scratch);
@@ -229,22 +228,19 @@ public sealed class HnswGraph
     private List<SearchHit> SelectNeighbours(IReadOnlyList<SearchHit> candidatesBestFirst, int max, Span<float> scratch)
     {
         var kept = new List<SearchHit>(max);
-        var keptVectors = new List<float[]>(max);
         foreach (var candidate in candidatesBestFirst)
         {
             if (kept.Count == max) break;
             var diverse = true;
-            foreach (var keptVector in keptVectors)
+            foreach (var other in kept)
             {
-                if (_storage.Dot(candidate.Id, keptVector, scratch) > candidate.Score)
+                if (_storage.Dot(candidate.Id, other.Id, scratch) > candidate.Score)
                 {
                     diverse = false;
                     break;
                 }
             }
-            if (!diverse) continue;
-            kept.Add(candidate);
-            keptVectors.Add(_storage.Get(candidate.Id));
+            if (diverse) kept.Add(candidate);
         }
         return kept;
     }

@@ -46,8 +46,9 @@ public sealed class VectorCodec
                 TensorPrimitives.ConvertToHalf(vector, MemoryMarshal.Cast<byte, Half>(row));
                 break;
             default:
-                var maxAbs = TensorPrimitives.MaxMagnitude(vector);
-                var scale = maxAbs > 0 ? Math.Abs(maxAbs) / 127f : 1f;
+                // MaxMagnitude returns the signed component with the largest magnitude.
+                var maxAbs = Math.Abs(TensorPrimitives.MaxMagnitude(vector));
+                var scale = maxAbs > 0 ? maxAbs / 127f : 1f;
                 MemoryMarshal.Write(row, scale);
                 var bytes = MemoryMarshal.Cast<byte, sbyte>(row[sizeof(float)..]);
                 for (var i = 0; i < vector.Length; i++)
@@ -70,8 +71,8 @@ public sealed class VectorCodec
                 break;
             default:
                 var scale = MemoryMarshal.Read<float>(row);
-                TensorPrimitives.ConvertChecked<sbyte, float>(MemoryMarshal.Cast<byte, sbyte>(row[sizeof(float)..]), vector);
-                TensorPrimitives.Multiply(vector, scale, vector);
+                var bytes = MemoryMarshal.Cast<byte, sbyte>(row[sizeof(float)..]);
+                for (var i = 0; i < vector.Length; i++) vector[i] = bytes[i] * scale;
                 break;
         }
     }

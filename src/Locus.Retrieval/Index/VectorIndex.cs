@@ -144,8 +144,9 @@ public sealed class VectorIndex : IDisposable
 
     private static void Normalise(ReadOnlySpan<float> vector, Span<float> unit)
     {
+        // Encoders already return unit vectors; dividing again would only perturb the last bits.
         var norm = TensorPrimitives.Norm(vector);
-        if (norm > 0) TensorPrimitives.Divide(vector, norm, unit);
+        if (norm > 0 && Math.Abs(norm - 1) > 1e-5f) TensorPrimitives.Divide(vector, norm, unit);
         else vector.CopyTo(unit);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Locus.Retrieval.Index;
 
 /// <summary>
@@ -54,6 +56,15 @@ public sealed unsafe class VectorStorage
 
     /// <summary>Dot product of row <paramref name="id"/> with <paramref name="query"/>; see <see cref="VectorCodec.Dot"/>.</summary>
     public float Dot(int id, ReadOnlySpan<float> query, Span<float> scratch) => Codec.Dot(Row(id), query, scratch);
+
+    /// <summary>Dot product of rows <paramref name="a"/> and <paramref name="b"/>; <paramref name="scratch"/> holds a decoded row for compressed types.</summary>
+    public float Dot(int a, int b, Span<float> scratch)
+    {
+        if (Codec.DataType == VectorDataType.Float32)
+            return System.Numerics.Tensors.TensorPrimitives.Dot(MemoryMarshal.Cast<byte, float>(Row(a)), MemoryMarshal.Cast<byte, float>(Row(b)));
+        Codec.Decode(Row(a), scratch);
+        return Codec.Dot(Row(b), scratch, stackalloc float[Codec.Dimension]);
+    }
 
     /// <summary>Decodes row <paramref name="id"/> into a new array.</summary>
     public float[] Get(int id)

@@ -17,8 +17,8 @@ public sealed class CorpusIngestOptions
     /// <summary>Sentences added between checkpoints (index save + checkpoint file). Default 100,000.</summary>
     public int CheckpointInterval { get; set; } = 100_000;
 
-    /// <summary>Near-duplicate SimHash threshold in bits; negative turns near-duplicate removal off. Default 3.</summary>
-    public int NearDuplicateMaxHamming { get; set; } = 3;
+    /// <summary>Word-bigram Jaccard similarity at which a sentence is a near duplicate; 0 turns near-duplicate removal off. Default 0.7.</summary>
+    public double NearDuplicateThreshold { get; set; } = 0.7;
 
     /// <summary>Sentences shorter than this many characters are skipped (counted, not indexed). Default 3.</summary>
     public int MinSentenceLength { get; set; } = 3;

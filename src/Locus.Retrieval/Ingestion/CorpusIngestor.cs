@@ -55,7 +55,7 @@ public sealed class CorpusIngestor(CorpusIngestOptions? options = null, ILogger?
             _logger.LogInformation("Resuming after {Lines} input lines ({Rows} rows indexed)", resumeAfter, index.Count);
         }
 
-        var duplicates = new DuplicateFilter(_options.NearDuplicateMaxHamming);
+        var duplicates = new DuplicateFilter(_options.NearDuplicateThreshold);
         for (var row = 0; row < index.Count; row++)
             if (!index.IsDeleted(row)) duplicates.Check(index.GetMetadata(row).Text);
 

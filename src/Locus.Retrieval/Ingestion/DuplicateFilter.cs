@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text;
 
 namespace Locus.Retrieval.Ingestion;
@@ -12,38 +11,43 @@ public enum DuplicateKind
     /// <summary>Same words as a kept sentence after lower-casing and dropping punctuation.</summary>
     Exact,
 
-    /// <summary>SimHash within the Hamming threshold of a kept sentence.</summary>
+    /// <summary>Word-bigram Jaccard similarity with a kept sentence at or above the threshold (MinHash estimate).</summary>
     Near,
 }
 
 /// <summary>
-/// Drops exact duplicates (64-bit hash of the normalised text) and near duplicates: a 64-bit SimHash
-/// (Charikar, 2002) over word 3-shingles, where sentences whose fingerprints differ in at most
-/// <c>maxHamming</c> bits count as copies. Lookup splits the fingerprint into maxHamming+1 bands: two
-/// fingerprints within the threshold agree exactly on at least one band (pigeonhole), so only sentences
-/// sharing a band are compared.
+/// Drops exact duplicates (64-bit hash of the normalised words) and near duplicates: MinHash signatures
+/// (Broder, 1997) of 32 hash functions over word bigrams estimate the Jaccard similarity of two sentences;
+/// locality-sensitive hashing in 8 bands of 4 values finds candidate pairs without comparing against every
+/// kept sentence (a pair with Jaccard 0.7 shares a band with probability 1 − (1 − 0.7⁴)⁸ ≈ 0.94), and a
+/// candidate counts as a copy when at least the threshold fraction of the 32 values agree.
 /// </summary>
 public sealed class DuplicateFilter
 {
+    private const int Hashes = 32;
+    private const int Bands = 8;
+    private const int Rows = Hashes / Bands;
+    // Bounds the work per sentence when many kept sentences share a band value (templated text).
+    private const int MaxCandidatesPerBand = 64;
+
     private readonly HashSet<ulong> _exact = [];
-    private readonly Dictionary<ulong, List<ulong>>[] _bands;
-    private readonly int _maxHamming;
+    private readonly Dictionary<ulong, int>[] _bandHeads = Enumerable.Range(0, Bands).Select(_ => new Dictionary<ulong, int>()).ToArray();
+    private readonly List<uint> _signatures = [];
+    private readonly List<int> _nextInBand = [];
+    private readonly int _agreeing;
     private readonly int _minTokens;
-    private readonly int _bandBits;
 
     /// <summary>
-    /// Creates the filter. <paramref name="maxHamming"/> &lt; 0 turns near-duplicate detection off; sentences with
-    /// fewer than <paramref name="minTokensForNear"/> words are only checked for exact copies (their shingle
-    /// sets are too small for a stable fingerprint).
+    /// Creates the filter. <paramref name="nearThreshold"/> is the Jaccard similarity of word bigrams at which a
+    /// sentence counts as a near copy (0 or less: near-duplicate removal off). Sentences with fewer than
+    /// <paramref name="minTokensForNear"/> words are only checked for exact copies (one word changes most of
+    /// their bigrams).
     /// </summary>
-    public DuplicateFilter(int maxHamming = 3, int minTokensForNear = 5)
+    public DuplicateFilter(double nearThreshold = 0.7, int minTokensForNear = 5)
     {
-        if (maxHamming > 15) throw new LocusException($"near-duplicate Hamming threshold must be at most 15 (got {maxHamming})");
-        _maxHamming = maxHamming;
+        if (nearThreshold > 1) throw new LocusException($"near-duplicate threshold is a Jaccard similarity, at most 1 (got {nearThreshold})");
+        _agreeing = nearThreshold <= 0 ? 0 : (int)Math.Ceiling(nearThreshold * Hashes);
         _minTokens = minTokensForNear;
-        var bands = Math.Max(maxHamming + 1, 1);
-        _bandBits = 64 / bands;
-        _bands = Enumerable.Range(0, bands).Select(_ => new Dictionary<ulong, List<ulong>>()).ToArray();
     }
 
     /// <summary>Checks <paramref name="sentence"/> and, when unique, remembers it.</summary>
@@ -51,46 +55,70 @@ public sealed class DuplicateFilter
     {
         var tokens = Tokens(sentence);
         if (!_exact.Add(Hash(string.Join(' ', tokens)))) return DuplicateKind.Exact;
-        if (_maxHamming < 0 || tokens.Count < _minTokens) return DuplicateKind.Unique;
-        var fingerprint = SimHash(tokens);
-        for (var b = 0; b < _bands.Length; b++)
+        if (_agreeing == 0 || tokens.Count < _minTokens) return DuplicateKind.Unique;
+
+        var signature = Signature(tokens);
+        Span<ulong> bandKeys = stackalloc ulong[Bands];
+        for (var band = 0; band < Bands; band++)
         {
-            if (!_bands[b].TryGetValue(Band(fingerprint, b), out var bucket)) continue;
-            foreach (var other in bucket)
-                if (BitOperations.PopCount(fingerprint ^ other) <= _maxHamming) return DuplicateKind.Near;
+            bandKeys[band] = BandKey(signature, band);
+            if (!_bandHeads[band].TryGetValue(bandKeys[band], out var candidate)) continue;
+            for (var seen = 0; candidate >= 0 && seen < MaxCandidatesPerBand; seen++)
+            {
+                if (Agreement(signature, candidate) >= _agreeing) return DuplicateKind.Near;
+                candidate = _nextInBand[candidate * Bands + band];
+            }
         }
-        for (var b = 0; b < _bands.Length; b++)
+
+        var id = _signatures.Count / Hashes;
+        _signatures.AddRange(signature);
+        for (var band = 0; band < Bands; band++)
         {
-            var key = Band(fingerprint, b);
-            if (!_bands[b].TryGetValue(key, out var bucket)) _bands[b][key] = bucket = [];
-            bucket.Add(fingerprint);
+            _nextInBand.Add(_bandHeads[band].TryGetValue(bandKeys[band], out var head) ? head : -1);
+            _bandHeads[band][bandKeys[band]] = id;
         }
         return DuplicateKind.Unique;
     }
 
-    /// <summary>The 64-bit SimHash of a sentence's word 3-shingles (word unigrams when it has fewer than 3 words).</summary>
-    public static ulong SimHash(string sentence) => SimHash(Tokens(sentence));
-
-    private static ulong SimHash(List<string> tokens)
+    /// <summary>MinHash estimate of the word-bigram Jaccard similarity of two sentences (fraction of agreeing values).</summary>
+    public static double EstimateJaccard(string a, string b)
     {
-        Span<int> votes = stackalloc int[64];
-        var width = Math.Min(3, tokens.Count);
-        for (var i = 0; i + width <= tokens.Count; i++)
-        {
-            var shingle = Hash(string.Join(' ', tokens.GetRange(i, width)));
-            for (var bit = 0; bit < 64; bit++) votes[bit] += (shingle >> bit & 1) != 0 ? 1 : -1;
-        }
-        var fingerprint = 0UL;
-        for (var bit = 0; bit < 64; bit++)
-            if (votes[bit] > 0) fingerprint |= 1UL << bit;
-        return fingerprint;
+        var sa = Signature(Tokens(a));
+        var sb = Signature(Tokens(b));
+        return sa.Zip(sb).Count(p => p.First == p.Second) / (double)Hashes;
     }
 
-    private ulong Band(ulong fingerprint, int band)
+    private int Agreement(uint[] signature, int candidate)
     {
-        var shift = band * _bandBits;
-        var width = band == _bands.Length - 1 ? 64 - shift : _bandBits;
-        return (fingerprint >> shift) & (width == 64 ? ulong.MaxValue : (1UL << width) - 1);
+        var agree = 0;
+        var start = candidate * Hashes;
+        for (var i = 0; i < Hashes; i++)
+            if (_signatures[start + i] == signature[i]) agree++;
+        return agree;
+    }
+
+    private static uint[] Signature(List<string> tokens)
+    {
+        var signature = new uint[Hashes];
+        Array.Fill(signature, uint.MaxValue);
+        for (var i = 0; i + 1 < tokens.Count || (i == 0 && tokens.Count == 1); i++)
+        {
+            var shingle = Hash(tokens.Count == 1 ? tokens[0] : tokens[i] + " " + tokens[i + 1]);
+            for (var h = 0; h < Hashes; h++)
+            {
+                // Each of the 32 hash functions: the shingle hash re-mixed with its own odd constant.
+                var value = (uint)(Mix(shingle ^ (0x9E3779B97F4A7C15UL * (ulong)(h + 1))) >> 32);
+                if (value < signature[h]) signature[h] = value;
+            }
+        }
+        return signature;
+    }
+
+    private static ulong BandKey(uint[] signature, int band)
+    {
+        var key = (ulong)band;
+        for (var r = 0; r < Rows; r++) key = Mix(key * 31 + signature[band * Rows + r]);
+        return key;
     }
 
     private static List<string> Tokens(string sentence)
@@ -114,6 +142,11 @@ public sealed class DuplicateFilter
     {
         var hash = 0xCBF29CE484222325UL;
         foreach (var c in text) hash = (hash ^ c) * 0x100000001B3UL;
+        return Mix(hash);
+    }
+
+    private static ulong Mix(ulong hash)
+    {
         hash ^= hash >> 33; hash *= 0xFF51AFD7ED558CCDUL;
         hash ^= hash >> 33; hash *= 0xC4CEB9FE1A85EC53UL;
         return hash ^ hash >> 33;
