@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text.Json;
+using Locus.Retrieval.Embeddings;
+using Locus.Retrieval.Index;
+using Locus.Retrieval.Ingestion;
+
+namespace Locus.Bench;
+
+/// <summary>
+/// Retrieval benchmark: for each index size, random unit vectors → HNSW build time, file size, exact and HNSW
+/// query latency (p50/p99, one query at a time) and HNSW recall@10 against exact search for several ef_search
+/// values; then corpus ingestion throughput with the lexical encoder. Writes JSON and prints a table.
+/// Options: --sizes 100000,300000  --dim 384  --queries 200  --m 16  --ef-construction 100
+/// --ef-search 16,32,64,128  --dtype Float32  --data random|clustered  --corpus DIR,...  --out retrieval-bench.json
+/// --work DIR. "random" = directions uniform on the sphere (no structure: the hardest case for any graph index);
+/// "clustered" = 1,000 random centres plus Gaussian noise (cosine ≈ 0.7 to the centre), closer to real sentence
+/// embeddings, with queries drawn the same way.
+/// </summary>
+public static class RetrievalBenchmark
+{
+    /// <summary>Runs the benchmark; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var sizes = Ints(Arg(args, "--sizes", "100000,300000"));
+        var dimension = int.Parse(Arg(args, "--dim", "384"), CultureInfo.InvariantCulture);
+        var queryCount = int.Parse(Arg(args, "--queries", "200"), CultureInfo.InvariantCulture);
+        var m = int.Parse(Arg(args, "--m", "16"), CultureInfo.InvariantCulture);
+        var efConstruction = int.Parse(Arg(args, "--ef-construction", "100"), CultureInfo.InvariantCulture);
+        var efSearches = Ints(Arg(args, "--ef-search", "16,32,64,128"));
+        var dataType = Enum.Parse<VectorDataType>(Arg(args, "--dtype", "Float32"));
+        var clustered = Arg(args, "--data", "random") switch
+        {
+            "random" => false,
+            "clustered" => true,
+            var other => throw new ArgumentException($"--data must be random or clustered (got {other})"),
+        };
+        var corpus = Arg(args, "--corpus", "");
+        var outPath = Arg(args, "--out", "retrieval-bench.json");
+        var work = Arg(args, "--work", Path.Combine(Path.GetTempPath(), "locus-retrieval-bench"));
+        Directory.CreateDirectory(work);
+
+        var indexResults = new List<object>();
+        foreach (var size in sizes)
+            indexResults.Add(RunIndex(size, dimension, queryCount, m, efConstruction, efSearches, dataType, clustered, work));
+
+        var ingestResults = new List<object>();
+        if (corpus.Length > 0)
+        {
+            var inputs = corpus.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            ingestResults.Add(await RunIngestAsync(inputs, work, hnsw: null));
+            ingestResults.Add(await RunIngestAsync(inputs, work, hnsw: new HnswOptions { M = m, EfConstruction = efConstruction }));
+        }
+
+        var report = new
+        {
+            Machine = new { Environment.ProcessorCount, Os = Environment.OSVersion.ToString(), Runtime = Environment.Version.ToString() },
+            Settings = new { Data = clustered ? "clustered" : "random", Dimension = dimension, Queries = queryCount, M = m, EfConstruction = efConstruction, DataType = dataType.ToString() },
+            Indexes = indexResults,
+            Ingest = ingestResults,
+        };
+        await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"wrote {outPath}");
+        return 0;
+    }
+
+    private static object RunIndex(int size, int dimension, int queryCount, int m, int efConstruction, int[] efSearches, VectorDataType dataType, bool clustered, string work)
+    {
+        var centres = clustered ? RandomUnit(new Random(7), 1000, dimension) : null;
+        var path = Path.Combine(work, $"bench-{size}.lvi");
+        var hnsw = new HnswOptions { M = m, EfConstruction = efConstruction };
+        var build = Stopwatch.StartNew();
+        using (var index = VectorIndex.Create("random", dimension, new VectorIndexOptions { DataType = dataType, Hnsw = hnsw }))
+        {
+            var random = new Random(1234);
+            const int batch = 10_000;
+            for (var start = 0; start < size; start += batch)
+            {
+                var count = Math.Min(batch, size - start);
+                var vectors = Sample(random, count, dimension, centres);
+                index.Add(vectors, Enumerable.Range(start, count).Select(i => new VectorRecordMetadata((ulong)i, "", "random", i)).ToArray());
+                if ((start / batch) % 10 == 9) Console.Error.WriteLine($"  {size}: {start + count:N0} inserted, {build.Elapsed.TotalSeconds:0}s");
+            }
+            var buildSeconds = build.Elapsed.TotalSeconds;
+            index.Save(path);
+            Console.Error.WriteLine($"  {size}: built in {buildSeconds:0.0}s, saved in {build.Elapsed.TotalSeconds - buildSeconds:0.0}s");
+        }
+        var buildTotal = build.Elapsed.TotalSeconds;
+
+        var open = Stopwatch.StartNew();
+        using var loaded = VectorIndex.Open(path);
+        var openMs = open.Elapsed.TotalMilliseconds;
+        var queries = Sample(new Random(99), queryCount, dimension, centres);
+
+        var truth = new HashSet<int>[queryCount];
+        var exactLatency = new double[queryCount];
+        for (var q = 0; q < queryCount; q++)
+        {
+            var watch = Stopwatch.StartNew();
+            var hits = loaded.Search(queries[q], new IndexSearchOptions { K = 10, Exact = true });
+            exactLatency[q] = watch.Elapsed.TotalMilliseconds;
+            truth[q] = hits.Select(h => h.Row).ToHashSet();
+        }
+
+        var hnswRows = new List<object>();
+        foreach (var ef in efSearches)
+        {
+            var latency = new double[queryCount];
+            var found = 0;
+            loaded.Search(queries[0], new IndexSearchOptions { K = 10, EfSearch = ef });   // warm-up
+            for (var q = 0; q < queryCount; q++)
+            {
+                var watch = Stopwatch.StartNew();
+                var hits = loaded.Search(queries[q], new IndexSearchOptions { K = 10, EfSearch = ef });
+                latency[q] = watch.Elapsed.TotalMilliseconds;
+                found += hits.Count(h => truth[q].Contains(h.Row));
+            }
+            var recall = found / (10.0 * queryCount);
+            hnswRows.Add(new { EfSearch = ef, RecallAt10 = recall, P50Ms = Percentile(latency, 0.5), P99Ms = Percentile(latency, 0.99) });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {size,9:N0} | hnsw ef={ef,-4} | recall@10 {recall:0.000} | p50 {Percentile(latency, 0.5),7:0.000} ms | p99 {Percentile(latency, 0.99),7:0.000} ms |"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {size,9:N0} | exact        | recall@10 1.000 | p50 {Percentile(exactLatency, 0.5),7:0.000} ms | p99 {Percentile(exactLatency, 0.99),7:0.000} ms | build {buildTotal:0.0} s | {new FileInfo(path).Length / 1e6:0.0} MB |"));
+        var result = new
+        {
+            Size = size,
+            BuildSeconds = buildTotal,
+            FileBytes = new FileInfo(path).Length,
+            OpenMs = openMs,
+            Exact = new { P50Ms = Percentile(exactLatency, 0.5), P99Ms = Percentile(exactLatency, 0.99) },
+            Hnsw = hnswRows,
+        };
+        loaded.Dispose();
+        File.Delete(path);
+        return result;
+    }
+
+    private static async Task<object> RunIngestAsync(string[] inputs, string work, HnswOptions? hnsw)
+    {
+        var directory = Path.Combine(work, hnsw is null ? "ingest-exact" : "ingest-hnsw");
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        Directory.CreateDirectory(directory);
+        var files = CorpusReader.ExpandInputs(inputs);
+        var fit = Stopwatch.StartNew();
+        var statistics = LexicalStatistics.Fit(new CorpusReader().ReadSentences(files).Take(200_000));
+        var fitSeconds = fit.Elapsed.TotalSeconds;
+        var encoder = new LexicalEncoder(statistics: statistics);
+        var result = await new CorpusIngestor(new CorpusIngestOptions { Index = new VectorIndexOptions { Hnsw = hnsw } }).IngestAsync(files, directory, encoder);
+        var seconds = result.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| ingest ({(hnsw is null ? "exact only" : $"hnsw M={hnsw.M} efC={hnsw.EfConstruction}")}) | {result.SentencesSeen:N0} sentences read, {result.SentencesAdded:N0} indexed in {seconds:0.0} s | {result.SentencesSeen / seconds:N0} sentences/s | idf fit {fitSeconds:0.0} s |"));
+        return new
+        {
+            Graph = hnsw is null ? "none" : $"hnsw M={hnsw.M} efC={hnsw.EfConstruction}",
+            Files = files.Count,
+            result.SentencesSeen,
+            result.SentencesAdded,
+            result.ExactDuplicates,
+            result.NearDuplicates,
+            Seconds = seconds,
+            SentencesPerSecond = result.SentencesSeen / seconds,
+            IdfFitSeconds = fitSeconds,
+        };
+    }
+
+    private static float[][] Sample(Random random, int count, int dimension, float[][]? centres)
+    {
+        var vectors = RandomUnit(random, count, dimension);
+        if (centres is null) return vectors;
+        foreach (var v in vectors)
+        {
+            // centre + unit noise, renormalised: cosine to the centre ≈ 1/√2.
+            TensorPrimitives.Add(v, centres[random.Next(centres.Length)], v);
+            TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
+        }
+        return vectors;
+    }
+
+    private static float[][] RandomUnit(Random random, int count, int dimension)
+    {
+        var vectors = new float[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var v = new float[dimension];
+            // Gaussian components give directions uniform on the sphere.
+            for (var d = 0; d < dimension; d++) v[d] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
+            vectors[i] = v;
+        }
+        return vectors;
+    }
+
+    private static double Percentile(double[] values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+}

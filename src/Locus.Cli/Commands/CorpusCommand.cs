@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Locus.Retrieval.Embeddings;
+using Locus.Retrieval.Index;
+using Locus.Retrieval.Ingestion;
+
+namespace Locus.Cli.Commands;
+
+/// <summary><c>locus corpus</c>: build, search and describe a sentence index over a text corpus.</summary>
+public static class CorpusCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Creates the command and its subcommands.</summary>
+    public static Command Create()
+    {
+        var corpus = new Command("corpus", "Build, search and describe a sentence-embedding index over a text corpus.");
+        corpus.Subcommands.Add(CreateIngest());
+        corpus.Subcommands.Add(CreateSearch());
+        corpus.Subcommands.Add(CreateStats());
+        return corpus;
+    }
+
+    private static Option<string> IndexOption() => new("--index") { Description = "Index directory (index.lvi, encoder.json, checkpoint.json).", Required = true };
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Write machine-readable JSON to stdout." };
+
+    private static Command CreateIngest()
+    {
+        var inputs = new Option<string[]>("--in") { Description = "Corpus files or directories (.txt one document per line, .jsonl, .conll/.tsv token per line).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var index = IndexOption();
+        var encoder = new Option<string>("--encoder") { Description = $"Sentence encoder ({string.Join(", ", EncoderSpec.KnownNames)}).", DefaultValueFactory = _ => EncoderSpec.Lexical };
+        encoder.AcceptOnlyFromAmong([.. EncoderSpec.KnownNames]);
+        var dimension = new Option<int>("--dim") { Description = "Vector length of the lexical encoder.", DefaultValueFactory = _ => new LexicalEncoderOptions().Dimension };
+        var format = new Option<CorpusFormat>("--format") { Description = "Input layout; Auto decides by extension.", DefaultValueFactory = _ => CorpusFormat.Auto };
+        var textField = new Option<string>("--text-field") { Description = "JSON field holding the text in .jsonl input.", DefaultValueFactory = _ => "text" };
+        var dataType = new Option<VectorDataType>("--dtype") { Description = "Vector storage: Float32, Float16 or Int8.", DefaultValueFactory = _ => VectorDataType.Float32 };
+        var defaults = new HnswOptions();
+        var m = new Option<int>("--hnsw-m") { Description = "HNSW links per node (layer 0 keeps 2M).", DefaultValueFactory = _ => defaults.M };
+        var efConstruction = new Option<int>("--hnsw-ef-construction") { Description = "HNSW candidate list size while building.", DefaultValueFactory = _ => defaults.EfConstruction };
+        var efSearch = new Option<int>("--hnsw-ef-search") { Description = "HNSW candidate list size saved as the query default.", DefaultValueFactory = _ => defaults.EfSearch };
+        var exactOnly = new Option<bool>("--exact-only") { Description = "Build no HNSW graph; every search scans all vectors." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Sentences encoded per batch.", DefaultValueFactory = _ => 512 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Sentences between checkpoints (resume points).", DefaultValueFactory = _ => 100_000 };
+        var nearDup = new Option<double>("--near-dup") { Description = "Word-bigram Jaccard similarity at which a sentence is a near duplicate (MinHash); 0 turns it off.", DefaultValueFactory = _ => 0.7 };
+        var idfSample = new Option<int>("--idf-sample") { Description = "Sentences read to fit the lexical encoder's idf weights (first run only).", DefaultValueFactory = _ => 200_000 };
+        var cache = new Option<string?>("--embedding-cache") { Description = "Directory of an on-disk embedding cache (keyed by model id and text)." };
+        var json = JsonOption();
+
+        var command = new Command("ingest", "Read a corpus, split it into sentences, drop duplicates, embed and index them; resumes an interrupted run.")
+        {
+            inputs, index, encoder, dimension, format, textField, dataType, m, efConstruction, efSearch, exactOnly,
+            batchSize, checkpointEvery, nearDup, idfSample, cache, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var directory = parse.GetValue(index)!;
+            var options = new CorpusIngestOptions
+            {
+                Format = parse.GetValue(format),
+                TextField = parse.GetValue(textField)!,
+                BatchSize = parse.GetValue(batchSize),
+                CheckpointInterval = parse.GetValue(checkpointEvery),
+                NearDuplicateThreshold = parse.GetValue(nearDup),
+                Index = new VectorIndexOptions
+                {
+                    DataType = parse.GetValue(dataType),
+                    Hnsw = parse.GetValue(exactOnly) ? null : new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), EfSearch = parse.GetValue(efSearch) },
+                },
+            };
+            options.Index.Hnsw?.Validate();
+            var files = CorpusReader.ExpandInputs(parse.GetValue(inputs)!);
+            Directory.CreateDirectory(directory);
+
+            var spec = EncoderSpec.Load(directory);
+            var requested = new EncoderSpec { Name = parse.GetValue(encoder)!, Dimension = parse.GetValue(dimension) };
+            if (spec is not null && (spec.Name != requested.Name || spec.Dimension != requested.Dimension))
+                throw new LocusException($"{directory}: the index was built with encoder '{spec.Name}' ({spec.Dimension}-d); ingest into another directory to use '{requested.Name}' ({requested.Dimension}-d)");
+            spec ??= requested;
+            var sampleSize = parse.GetValue(idfSample);
+            var reader = new CorpusReader(options.Format, options.TextField);
+            var sentenceEncoder = spec.Create(directory, () => reader.ReadSentences(files, cancellationToken).Take(sampleSize));
+            spec.Save(directory);
+            using var cached = parse.GetValue(cache) is { } cacheDirectory ? new CachedSentenceEncoder(sentenceEncoder, cacheDirectory) : null;
+
+            var lastReport = Stopwatch.StartNew();
+            var progress = new SynchronousProgress<IngestProgress>(p =>
+            {
+                if (lastReport.Elapsed.TotalSeconds < 2) return;
+                lastReport.Restart();
+                error.WriteLine(Describe(p));
+            });
+            var result = await new CorpusIngestor(options).IngestAsync(files, directory, (ISentenceEncoder?)cached ?? sentenceEncoder, progress, cancellationToken);
+            if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(result, Json));
+            else output.WriteLine($"done: {Describe(result)}");
+            return LocusCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateSearch()
+    {
+        var index = IndexOption();
+        var query = new Option<string>("--query") { Description = "Text to find similar sentences for.", Required = true };
+        var k = new Option<int>("-k") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
+        var mmr = new Option<float?>("--mmr") { Description = "Re-rank for diversity with maximal marginal relevance, λ in [0,1] (1 = pure relevance)." };
+        var efSearch = new Option<int?>("--ef-search") { Description = "HNSW candidate list size for this query (default: the index's)." };
+        var exact = new Option<bool>("--exact") { Description = "Scan all vectors instead of walking the HNSW graph." };
+        var json = JsonOption();
+        var command = new Command("search", "Find the sentences of an index most similar to a query.") { index, query, k, mmr, efSearch, exact, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var directory = parse.GetValue(index)!;
+            var lambda = parse.GetValue(mmr);
+            if (lambda is < 0 or > 1) throw new LocusException($"--mmr must be between 0 and 1 (got {lambda})");
+            if (parse.GetValue(k) < 1) throw new LocusException($"-k must be positive (got {parse.GetValue(k)})");
+            using var vectorIndex = OpenIndex(directory);
+            var spec = EncoderSpec.Load(directory) ?? throw new LocusException($"{Path.Combine(directory, EncoderSpec.FileName)}: missing; was the index built with 'locus corpus ingest'?");
+            var sentenceEncoder = spec.Create(directory, fitSample: null);
+            if (sentenceEncoder.ModelId != vectorIndex.ModelId)
+                throw new LocusException($"{directory}: encoder '{sentenceEncoder.ModelId}' does not match the index's '{vectorIndex.ModelId}'");
+            var text = parse.GetValue(query)!;
+            var vector = (await sentenceEncoder.EncodeAsync([text], cancellationToken))[0];
+            var hits = vectorIndex.Search(vector, new IndexSearchOptions { K = parse.GetValue(k), MmrLambda = lambda, EfSearch = parse.GetValue(efSearch), Exact = parse.GetValue(exact) });
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(hits.Select(h => new { h.Row, h.Score, h.Metadata.Key, h.Metadata.Text, h.Metadata.Source, h.Metadata.Line }), Json));
+                return LocusCli.Ok;
+            }
+            var rank = 0;
+            foreach (var hit in hits)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{++rank,3}  {hit.Score:0.0000}  {hit.Metadata.Text}    [{hit.Metadata.Source}:{hit.Metadata.Line}]"));
+            return LocusCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateStats()
+    {
+        var index = IndexOption();
+        var json = JsonOption();
+        var command = new Command("stats", "Describe an index: size, encoder, storage, graph and ingestion state.") { index, json };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var directory = parse.GetValue(index)!;
+            using var vectorIndex = OpenIndex(directory);
+            var checkpoint = IngestCheckpoint.Load(directory);
+            var graph = vectorIndex.Graph;
+            var stats = new
+            {
+                File = Path.Combine(directory, CorpusIngestor.IndexFileName),
+                Bytes = new FileInfo(Path.Combine(directory, CorpusIngestor.IndexFileName)).Length,
+                vectorIndex.ModelId,
+                vectorIndex.Dimension,
+                DataType = vectorIndex.DataType.ToString(),
+                Rows = vectorIndex.Count,
+                LiveRows = vectorIndex.LiveCount,
+                Hnsw = graph is null ? null : new { graph.M, graph.Options.EfConstruction, graph.Options.EfSearch, graph.MaxLevel },
+                Ingestion = checkpoint is null ? null : new { checkpoint.LinesConsumed, checkpoint.Completed, Inputs = checkpoint.Inputs.Count },
+            };
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(stats, Json));
+                return LocusCli.Ok;
+            }
+            output.WriteLine($"index      {stats.File} ({stats.Bytes:N0} bytes)");
+            output.WriteLine($"encoder    {stats.ModelId} ({stats.Dimension}-d, {stats.DataType})");
+            output.WriteLine($"rows       {stats.Rows:N0} ({stats.LiveRows:N0} live)");
+            output.WriteLine(graph is null ? "hnsw       none (exact search)" : $"hnsw       M={graph.M} ef_construction={graph.Options.EfConstruction} ef_search={graph.Options.EfSearch} levels={graph.MaxLevel + 1}");
+            if (checkpoint is not null)
+                output.WriteLine($"ingestion  {(checkpoint.Completed ? "complete" : "interrupted")}: {checkpoint.LinesConsumed:N0} lines of {checkpoint.Inputs.Count} file(s)");
+            return LocusCli.Ok;
+        });
+        return command;
+    }
+
+    private static VectorIndex OpenIndex(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"index directory not found: {directory}");
+        return VectorIndex.Open(Path.Combine(directory, CorpusIngestor.IndexFileName));
+    }
+
+    private static string Describe(IngestProgress p)
+    {
+        var rate = p.Elapsed.TotalSeconds > 0 ? p.SentencesSeen / p.Elapsed.TotalSeconds : 0;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{p.LinesConsumed:N0} lines, {p.SentencesSeen:N0} sentences, {p.SentencesAdded:N0} added ({p.ExactDuplicates:N0} exact + {p.NearDuplicates:N0} near duplicates, {p.TooShort:N0} too short), index {p.IndexCount:N0} rows, {rate:N0} sentences/s");
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace Locus.Retrieval.Embeddings;
+
+/// <summary>
+/// Which encoder an index directory was built with, saved as encoder.json beside the index so searches
+/// rebuild the same encoder. <see cref="Create"/> is the one place that maps names to implementations: a
+/// neural encoder is added there as a new <see cref="Name"/> (with its model path in <see cref="ModelPath"/>).
+/// </summary>
+public sealed class EncoderSpec
+{
+    /// <summary>File name inside the index directory.</summary>
+    public const string FileName = "encoder.json";
+
+    /// <summary>Name of the model-free encoder.</summary>
+    public const string Lexical = "lexical";
+
+    /// <summary>File of the fitted lexical statistics inside the index directory.</summary>
+    public const string LexicalStatisticsFileName = "lexical.idf";
+
+    /// <summary>Encoder kind: <see cref="Lexical"/>.</summary>
+    public string Name { get; set; } = Lexical;
+
+    /// <summary>Vector length (lexical: the hashing dimension).</summary>
+    public int Dimension { get; set; } = new LexicalEncoderOptions().Dimension;
+
+    /// <summary>Model directory, for encoders that load weights; null for the lexical encoder.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Names accepted by <see cref="Create"/>.</summary>
+    public static IReadOnlyList<string> KnownNames { get; } = [Lexical];
+
+    /// <summary>
+    /// Builds the encoder for <paramref name="indexDirectory"/>. The lexical encoder loads its statistics from
+    /// the directory, fitting them on <paramref name="fitSample"/> first when the file does not exist yet
+    /// (null: fail instead, as a search must use the statistics the corpus was encoded with).
+    /// </summary>
+    public ISentenceEncoder Create(string indexDirectory, Func<IEnumerable<string>>? fitSample)
+    {
+        switch (Name)
+        {
+            case Lexical:
+                var statisticsPath = Path.Combine(indexDirectory, LexicalStatisticsFileName);
+                LexicalStatistics statistics;
+                if (File.Exists(statisticsPath)) statistics = LexicalStatistics.Load(statisticsPath);
+                else if (fitSample is not null)
+                {
+                    statistics = LexicalStatistics.Fit(fitSample());
+                    statistics.Save(statisticsPath);
+                }
+                else throw new LocusException($"{statisticsPath}: missing; the index cannot be searched without the statistics it was built with");
+                return new LexicalEncoder(new LexicalEncoderOptions { Dimension = Dimension }, statistics);
+            default:
+                throw new LocusException($"unknown encoder '{Name}' (available: {string.Join(", ", KnownNames)})");
+        }
+    }
+
+    /// <summary>Reads the spec of <paramref name="indexDirectory"/>, or null when there is none.</summary>
+    public static EncoderSpec? Load(string indexDirectory)
+    {
+        var path = Path.Combine(indexDirectory, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<EncoderSpec>(File.ReadAllText(path)) ?? throw new DataFormatException(path, 0, null, "empty encoder spec");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, (int)(e.LineNumber ?? 0) + 1, e.Path, $"invalid encoder spec: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes the spec into <paramref name="indexDirectory"/> atomically.</summary>
+    public void Save(string indexDirectory)
+    {
+        var path = Path.Combine(indexDirectory, FileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

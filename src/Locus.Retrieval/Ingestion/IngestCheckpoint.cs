@@ -1,0 +1,52 @@
+using System.Text.Json;
+
+namespace Locus.Retrieval.Ingestion;
+
+/// <summary>
+/// Where an ingestion run stands, written (atomically, after the index) to checkpoint.json in the index
+/// directory. A run over the same inputs resumes after <see cref="LinesConsumed"/>.
+/// </summary>
+public sealed class IngestCheckpoint
+{
+    /// <summary>File name inside the index directory.</summary>
+    public const string FileName = "checkpoint.json";
+
+    /// <summary>Input files of the run, in reading order.</summary>
+    public List<string> Inputs { get; set; } = [];
+
+    /// <summary>Encoder model id of the run.</summary>
+    public string ModelId { get; set; } = "";
+
+    /// <summary>Input lines fully processed.</summary>
+    public long LinesConsumed { get; set; }
+
+    /// <summary>Index rows when the checkpoint was written.</summary>
+    public int IndexCount { get; set; }
+
+    /// <summary>Whether the run read all its inputs.</summary>
+    public bool Completed { get; set; }
+
+    /// <summary>Reads the checkpoint of <paramref name="directory"/>, or null when there is none.</summary>
+    public static IngestCheckpoint? Load(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<IngestCheckpoint>(File.ReadAllText(path))
+                ?? throw new DataFormatException(path, 0, null, "empty checkpoint");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, (int)(e.LineNumber ?? 0) + 1, e.Path, $"invalid checkpoint: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes the checkpoint atomically.</summary>
+    public void Save(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}
