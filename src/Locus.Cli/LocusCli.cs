@@ -26,6 +26,7 @@ public static class LocusCli
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }
 

@@ -1,0 +1,20 @@
+using Locus.Training.Trainer;
+
+namespace Locus.Cli;
+
+/// <summary>
+/// Line-based progress for long training runs on standard error (readable when redirected to a log): every epoch
+/// end, and within an epoch at most every few seconds.
+/// </summary>
+internal sealed class TrainingProgressPrinter(TextWriter error, string label, TimeSpan? interval = null) : IProgress<TrainingProgress>
+{
+    readonly TimeSpan interval = interval ?? TimeSpan.FromSeconds(5);
+    TimeSpan lastPrinted = TimeSpan.MinValue;
+
+    public void Report(TrainingProgress value)
+    {
+        if (value.DevMetric is null && value.Elapsed - lastPrinted < interval) return;
+        lastPrinted = value.Elapsed;
+        error.WriteLine($"[{label}] {value}");
+    }
+}
