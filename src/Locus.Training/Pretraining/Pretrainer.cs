@@ -85,7 +85,7 @@ public sealed class Pretrainer(ILogger? logger = null)
         var (encoder, tokenizer) = options.BaseModel is { } baseFolder
             ? (EncoderModels.Load(baseFolder, new EncoderLoadOptions { Logger = logger }), TokenizerFactory.FromFolder(baseFolder))
             : NewEncoder(options, train);
-        if (options.BaseModel is { } source) CopyTokenizerFiles(source, options.OutputFolder);
+        if (options.BaseModel is { } source) FineTuning.FineTuner.CopyTokenizerFiles(source, options.OutputFolder);
 
         using var model = new EncoderForMaskedLM(encoder, options.Training.Seed);
         if (options.BaseModel is { } folder) HuggingFaceLayout.LoadWeights(model, folder, logger);
@@ -116,15 +116,5 @@ public sealed class Pretrainer(ILogger? logger = null)
             MaxPositionEmbeddings = Math.Max(512, options.MaxLength),
         };
         return (EncoderModels.Create(config, options.Training.Seed), TokenizerFactory.FromFolder(options.OutputFolder));
-    }
-
-    static void CopyTokenizerFiles(string source, string destination)
-    {
-        foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "spm.model", "added_tokens.json" })
-        {
-            var from = Path.Combine(source, name);
-            if (File.Exists(from) && Path.GetFullPath(from) != Path.GetFullPath(Path.Combine(destination, name)))
-                File.Copy(from, Path.Combine(destination, name), overwrite: true);
-        }
     }
 }

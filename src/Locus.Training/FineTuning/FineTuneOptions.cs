@@ -1,0 +1,63 @@
+using Locus.Data;
+using Locus.Training.Trainer;
+
+namespace Locus.Training.FineTuning;
+
+/// <summary>Full fine-tuning trains every weight; LoRA trains low-rank adapters and the task head only.</summary>
+public enum FineTuneMode
+{
+    /// <summary>Low-rank adapters on the attention and feed-forward layers, plus the head (the default).</summary>
+    Lora,
+
+    /// <summary>Every parameter of the encoder and the head.</summary>
+    Full,
+}
+
+/// <summary>Settings of a fine-tuning run (<c>locus train</c>).</summary>
+public sealed class FineTuneOptions
+{
+    /// <summary>NER (token classification) or text classification.</summary>
+    public DataTask Task { get; set; } = DataTask.Ner;
+
+    /// <summary>LoRA or full fine-tuning.</summary>
+    public FineTuneMode Mode { get; set; } = FineTuneMode.Lora;
+
+    /// <summary>LoRA rank r (the paper's setting is 32; 8-64 is the usual sweep).</summary>
+    public int LoraRank { get; set; } = 16;
+
+    /// <summary>LoRA alpha; the update is scaled by alpha/r.</summary>
+    public double LoraAlpha { get; set; } = 32;
+
+    /// <summary>Dropout on the LoRA input.</summary>
+    public double LoraDropout { get; set; } = 0.1;
+
+    /// <summary>Scale by alpha/√r (rsLoRA), which keeps large ranks stable.</summary>
+    public bool UseRsLora { get; set; }
+
+    /// <summary>LoRA target modules; null uses the architecture's attention and feed-forward projections.</summary>
+    public IReadOnlyList<string>? TargetModules { get; set; }
+
+    /// <summary>Multi-label classification (sigmoid per label) instead of single-label softmax.</summary>
+    public bool MultiLabel { get; set; }
+
+    /// <summary>Tokens per window; longer texts are split into overlapping windows, never truncated.</summary>
+    public int MaxLength { get; set; } = 256;
+
+    /// <summary>Tokens shared by consecutive windows of a long text.</summary>
+    public int Stride { get; set; } = 64;
+
+    /// <summary>Optimisation settings (epochs, learning rate, warm-up, clipping, early stopping, seed...).</summary>
+    public TrainerOptions Training { get; set; } = new();
+
+    /// <summary>Staged training: after the first phase, unfreeze the top k encoder layers for a second phase (0 = off).</summary>
+    public int UnfreezeTopLayers { get; set; }
+
+    /// <summary>Epochs of the second phase.</summary>
+    public int SecondPhaseEpochs { get; set; } = 5;
+
+    /// <summary>Learning rate of the second phase (unfrozen layers move slowly).</summary>
+    public double SecondPhaseLearningRate { get; set; } = 2e-5;
+
+    /// <summary>The learning rate that suits the mode when none was chosen: 5e-4 for LoRA, 5e-5 for full fine-tuning.</summary>
+    public static double DefaultLearningRate(FineTuneMode mode) => mode == FineTuneMode.Lora ? 5e-4 : 5e-5;
+}

@@ -1,0 +1,160 @@
+using Locus.Data;
+using Locus.Models.Encoders;
+using Locus.Models.Tokenization;
+using Locus.Training.Lora;
+using Locus.Training.Tasks;
+using Locus.Training.Trainer;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp.Modules;
+
+namespace Locus.Training.FineTuning;
+
+/// <summary>What a fine-tuning run produced.</summary>
+/// <param name="OutputFolder">The model folder written (adapter or full model, tokenizer, manifest).</param>
+/// <param name="Phases">The trainer's result for each phase.</param>
+/// <param name="TrainableParameters">Parameters updated in the first phase.</param>
+/// <param name="TotalParameters">Parameters of the classifier.</param>
+/// <param name="SpanAlignment">For NER: how the training spans aligned with tokens (misaligned spans are labelled, not dropped).</param>
+public sealed record FineTuneResult(string OutputFolder, IReadOnlyList<TrainingResult> Phases, long TrainableParameters, long TotalParameters,
+    SpanAlignment? SpanAlignment);
+
+/// <summary>
+/// Fine-tunes a base encoder for NER or text classification, with LoRA (adapters and head; optionally a second
+/// phase that also unfreezes the top layers) or in full, and writes the result: a PEFT adapter or a Hugging Face
+/// model folder, the tokenizer files and <c>locus_model.json</c>.
+/// </summary>
+public sealed class FineTuner(ILogger? logger = null)
+{
+    const string AdapterName = "default";
+    readonly ILogger logger = logger ?? NullLogger.Instance;
+
+    /// <summary>Trains on <paramref name="train"/>, selects epochs on <paramref name="dev"/> and writes <paramref name="outputFolder"/>.</summary>
+    public TrainedModel Train(string baseModel, IReadOnlyList<Example> train, IReadOnlyList<Example> dev, IReadOnlyList<string> labels,
+        FineTuneOptions options, string outputFolder, out FineTuneResult result, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (train.Count == 0) throw new LocusException("the training set is empty");
+        if (dev.Count == 0) throw new LocusException("the dev set is empty: early stopping and model selection need held-out examples");
+        var tokenizer = TokenizerFactory.FromFolder(baseModel);
+        var windows = new WindowOptions { MaxLength = options.MaxLength, Stride = options.Stride };
+        var ner = options.Task == DataTask.Ner;
+        var headLabels = ner ? new BioLabelMap(labels).Labels : labels;
+        var classifier = EncoderModels.LoadClassifier(baseModel, ner ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification,
+            new EncoderLoadOptions { Labels = headLabels, Seed = options.Training.Seed, Logger = logger });
+
+        var topLayers = TopLayerPaths(classifier, options.UnfreezeTopLayers);
+        LoraModel? lora = null;
+        if (options.Mode == FineTuneMode.Lora)
+        {
+            lora = new LoraModel(classifier);
+            lora.AddAdapter(AdapterName, new LoraConfig
+            {
+                Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, UseRsLora = options.UseRsLora,
+                TargetModules = options.TargetModules ?? LoraDefaults.TargetModules(classifier.Config.ModelType),
+                ModulesToSave = [.. LoraDefaults.ModulesToSave(!ner), .. topLayers],
+                TaskType = ner ? "TOKEN_CLS" : "SEQ_CLS",
+                BaseModelNameOrPath = Path.GetFullPath(baseModel),
+            });
+        }
+        else if (topLayers.Count > 0)
+        {
+            throw new LocusException("staged unfreezing (--unfreeze-top-layers) applies to LoRA training; full fine-tuning already trains every layer");
+        }
+
+        var manifest = new TrainedModelManifest
+        {
+            Task = options.Task.ToName(), Mode = options.Mode, Labels = headLabels, MultiLabel = options.MultiLabel,
+            MaxLength = options.MaxLength, Stride = options.Stride, BaseModel = lora is null ? null : Path.GetFullPath(baseModel),
+        };
+        var model = TrainedModel.From(classifier, lora, tokenizer, manifest);
+        var phases = new List<TrainingResult>();
+        var allTrainable = lora?.PrepareForTraining() ?? classifier.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        foreach (var (_, p) in allTrainable) p.requires_grad = true;
+        var firstPhase = allTrainable.Where(p => !topLayers.Any(l => p.Item1.StartsWith(l + ".", StringComparison.Ordinal))).ToList();
+        foreach (var (name, p) in allTrainable.Except(firstPhase)) p.requires_grad = false;
+
+        SpanAlignment? alignment = null;
+        ITrainingTask Task(IReadOnlyList<(string, Parameter)> trainable)
+        {
+            void SetMode(bool training) { if (lora is not null) lora.Train(training); else classifier.train(training); }
+            if (ner)
+            {
+                var encoder = new TokenClassificationEncoder(tokenizer, BioLabelMap.FromId2Label(headLabels), new TokenClassificationOptions { Windows = windows });
+                var dataset = encoder.EncodeAll(train.Cast<NerExample>().ToList());
+                alignment = dataset.Alignment;
+                var predictor = model.NerPredictor(options.Training.BatchSize);
+                var devExamples = dev.Cast<NerExample>().ToList();
+                return new ClassifierTrainingTask<TokenClassificationItem>(classifier, dataset.Items, options.Training.BatchSize,
+                    BatchCollator.For(tokenizer).Collate, ClassifierTrainingTask<TokenClassificationItem>.TokenLoss, trainable, SetMode,
+                    ct => predictor.Evaluate(devExamples, ct).Report.Micro.F1);
+            }
+            var classEncoder = new SequenceClassificationEncoder(tokenizer, new ClassLabelMap(headLabels), new SequenceClassificationOptions { Windows = windows, MultiLabel = options.MultiLabel });
+            var items = classEncoder.EncodeAll(train.Cast<ClassificationExample>().ToList()).SelectMany(e => e.Items).ToList();
+            var textPredictor = model.TextPredictor(options.Training.BatchSize);
+            var devTexts = dev.Cast<ClassificationExample>().ToList();
+            Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> loss = options.MultiLabel
+                ? ClassifierTrainingTask<SequenceClassificationItem>.MultiLabelLoss
+                : ClassifierTrainingTask<SequenceClassificationItem>.SingleLabelLoss;
+            return new ClassifierTrainingTask<SequenceClassificationItem>(classifier, items, options.Training.BatchSize,
+                BatchCollator.For(tokenizer).Collate, loss, trainable, SetMode,
+                ct => textPredictor.Evaluate(devTexts, ct) is var e && e.Report is { } r ? r.Accuracy : e.MultiLabelReport!.Micro.F1);
+        }
+
+        phases.Add(new Trainer.Trainer(WithCheckpoint(options.Training, outputFolder, "phase1"), logger).Train(Task(firstPhase), progress, cancellationToken));
+        if (topLayers.Count > 0)
+        {
+            foreach (var (_, p) in allTrainable) p.requires_grad = true;
+            var second = WithCheckpoint(options.Training, outputFolder, "phase2");
+            second.Epochs = options.SecondPhaseEpochs;
+            second.LearningRate = options.SecondPhaseLearningRate;
+            phases.Add(new Trainer.Trainer(second, logger).Train(Task(allTrainable), progress, cancellationToken));
+        }
+
+        Save(model, baseModel, outputFolder);
+        var trainableCount = firstPhase.Sum(p => p.Item2.numel());
+        var total = classifier.parameters().Sum(p => p.numel()) + (lora?.LayersOf(AdapterName).Values.Sum(l => l.parameters().Sum(p => p.numel())) ?? 0);
+        result = new FineTuneResult(outputFolder, phases, trainableCount, total, alignment);
+        return model;
+    }
+
+    static TrainerOptions WithCheckpoint(TrainerOptions options, string outputFolder, string phase) => new()
+    {
+        Epochs = options.Epochs, LearningRate = options.LearningRate, WeightDecay = options.WeightDecay, WarmupRatio = options.WarmupRatio,
+        MaxGradNorm = options.MaxGradNorm, GradientAccumulationSteps = options.GradientAccumulationSteps, BatchSize = options.BatchSize,
+        Patience = options.Patience, Seed = options.Seed, Threads = options.Threads,
+        CheckpointDirectory = Path.Combine(outputFolder, "checkpoints", phase),
+    };
+
+    static IReadOnlyList<string> TopLayerPaths(EncoderClassifier classifier, int count)
+    {
+        if (count <= 0) return [];
+        var layers = classifier.Config.NumHiddenLayers;
+        if (count > layers) throw new LocusException($"cannot unfreeze {count} layers: the encoder has {layers}");
+        return Enumerable.Range(layers - count, count).Select(i => $"{classifier.BasePrefix}encoder.layer.{i}").ToList();
+    }
+
+    void Save(TrainedModel model, string baseModel, string outputFolder)
+    {
+        Directory.CreateDirectory(outputFolder);
+        if (model.Lora is { } lora) PeftAdapterFiles.Save(lora, AdapterName, outputFolder);
+        else model.Classifier.SavePretrained(outputFolder);
+        CopyTokenizerFiles(baseModel, outputFolder);
+        model.Manifest.Save(outputFolder);
+        var checkpoints = Path.Combine(outputFolder, "checkpoints");
+        if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
+        logger.LogInformation("Model written to {Folder}", outputFolder);
+    }
+
+    /// <summary>Copies the tokenizer files of a Hugging Face folder, so a model folder is self-contained.</summary>
+    public static void CopyTokenizerFiles(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "spm.model", "added_tokens.json" })
+        {
+            var from = Path.Combine(source, name);
+            var to = Path.Combine(destination, name);
+            if (File.Exists(from) && Path.GetFullPath(from) != Path.GetFullPath(to)) File.Copy(from, to, overwrite: true);
+        }
+    }
+}

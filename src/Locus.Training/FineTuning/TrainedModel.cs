@@ -1,0 +1,96 @@
+using Locus.Data;
+using Locus.Models.Encoders;
+using Locus.Models.Tokenization;
+using Locus.Training.Lora;
+using Locus.Training.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Locus.Training.FineTuning;
+
+/// <summary>
+/// A fine-tuned model ready for prediction: the classifier (with its LoRA adapter when it has one), the tokenizer
+/// and the manifest. Loads what <see cref="FineTuner"/> writes.
+/// </summary>
+public sealed class TrainedModel : IDisposable
+{
+    TrainedModel(EncoderClassifier classifier, LoraModel? lora, ITextTokenizer tokenizer, TrainedModelManifest manifest)
+    {
+        Classifier = classifier;
+        Lora = lora;
+        Tokenizer = tokenizer;
+        Manifest = manifest;
+    }
+
+    /// <summary>The classifier.</summary>
+    public EncoderClassifier Classifier { get; }
+
+    /// <summary>The adapter wrapper, for LoRA models.</summary>
+    public LoraModel? Lora { get; }
+
+    /// <summary>The tokenizer.</summary>
+    public ITextTokenizer Tokenizer { get; }
+
+    /// <summary>Task, labels and settings.</summary>
+    public TrainedModelManifest Manifest { get; }
+
+    /// <summary>Wraps a model in memory (used by <see cref="FineTuner"/> right after training).</summary>
+    internal static TrainedModel From(EncoderClassifier classifier, LoraModel? lora, ITextTokenizer tokenizer, TrainedModelManifest manifest) =>
+        new(classifier, lora, tokenizer, manifest);
+
+    /// <summary>
+    /// Loads a model folder written by <c>locus train</c>. An adapter is applied to its base model, found at the
+    /// path recorded in the manifest unless <paramref name="baseModel"/> says where it is now.
+    /// </summary>
+    public static TrainedModel Load(string folder, string? baseModel = null, ILogger? logger = null)
+    {
+        var manifest = TrainedModelManifest.Load(folder);
+        var task = manifest.Task == DataTask.Ner.ToName() ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification;
+        var tokenizer = TokenizerFactory.FromFolder(folder);
+        var options = new EncoderLoadOptions { Labels = manifest.Labels, Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance };
+        if (manifest.Mode == FineTuneMode.Full)
+            return new TrainedModel(EncoderModels.LoadClassifier(folder, task, options), null, tokenizer, manifest);
+
+        var basePath = baseModel ?? manifest.BaseModel ?? throw new LocusException($"{folder}: the adapter does not name its base model; pass --base");
+        if (!Directory.Exists(basePath))
+            throw new LocusException($"the adapter's base model '{basePath}' is not a folder here; pass --base with the base model folder");
+        var classifier = EncoderModels.LoadClassifier(basePath, task, options);
+        var lora = new LoraModel(classifier);
+        PeftAdapterFiles.Load(lora, folder, "default");
+        return new TrainedModel(classifier, lora, tokenizer, manifest);
+    }
+
+    WindowOptions Windows => new() { MaxLength = Manifest.MaxLength, Stride = Manifest.Stride };
+
+    /// <summary>An entity predictor (NER models).</summary>
+    public NerPredictor NerPredictor(int batchSize = 32) =>
+        new(Classifier, new TokenClassificationEncoder(Tokenizer, BioLabelMap.FromId2Label(Manifest.Labels), new TokenClassificationOptions { Windows = Windows }),
+            BatchCollator.For(Tokenizer), batchSize);
+
+    /// <summary>A label predictor (classification models).</summary>
+    public TextClassifierPredictor TextPredictor(int batchSize = 32) =>
+        new(Classifier, new SequenceClassificationEncoder(Tokenizer, new ClassLabelMap(Manifest.Labels), new SequenceClassificationOptions { Windows = Windows, MultiLabel = Manifest.MultiLabel }),
+            BatchCollator.For(Tokenizer), Manifest.Thresholds, batchSize);
+
+    /// <summary>Whether this is an NER model.</summary>
+    public bool IsNer => Manifest.Task == DataTask.Ner.ToName();
+
+    /// <summary>
+    /// Writes a standalone Hugging Face model folder: the adapter merged into the base weights (or the full model
+    /// as is), with the tokenizer files and the manifest.
+    /// </summary>
+    public void SaveMerged(string folder, string tokenizerSource)
+    {
+        Lora?.Merge();
+        Classifier.SavePretrained(folder);
+        FineTuner.CopyTokenizerFiles(tokenizerSource, folder);
+        (Manifest with { Mode = FineTuneMode.Full, BaseModel = null }).Save(folder);
+        Lora?.Unmerge();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Lora?.Dispose();
+        Classifier.Dispose();
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Locus.Training.FineTuning;
+
+/// <summary>
+/// <c>locus_model.json</c>: what Locus needs beyond the Hugging Face files to use a fine-tuned model (task, label
+/// order, thresholds, windowing, and for an adapter the base model it applies to).
+/// </summary>
+public sealed record TrainedModelManifest
+{
+    /// <summary>The file name inside a model folder.</summary>
+    public const string FileName = "locus_model.json";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
+
+    /// <summary>"ner" or "classification".</summary>
+    public required string Task { get; init; }
+
+    /// <summary>LoRA adapter or full model.</summary>
+    public required FineTuneMode Mode { get; init; }
+
+    /// <summary>The head's labels in id order (BIO tags for NER).</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Multi-label classification.</summary>
+    public bool MultiLabel { get; init; }
+
+    /// <summary>Per-label decision thresholds for multi-label classification.</summary>
+    public IReadOnlyList<float>? Thresholds { get; init; }
+
+    /// <summary>Tokens per window.</summary>
+    public int MaxLength { get; init; }
+
+    /// <summary>Tokens shared by consecutive windows.</summary>
+    public int Stride { get; init; }
+
+    /// <summary>For an adapter: the base model folder or hub id it was trained on.</summary>
+    public string? BaseModel { get; init; }
+
+    /// <summary>Writes the manifest into <paramref name="folder"/>.</summary>
+    public void Save(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+
+    /// <summary>Reads the manifest of a model folder, with a clear error when the folder is not a Locus model.</summary>
+    public static TrainedModelManifest Load(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{folder}' is not a model trained by locus train (no {FileName})", path);
+        try
+        {
+            return JsonSerializer.Deserialize<TrainedModelManifest>(File.ReadAllText(path), Json)
+                   ?? throw new DataFormatException(path, 0, null, "empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, e.Path, e.Message);
+        }
+    }
+}
