@@ -52,7 +52,8 @@ public sealed class TextClassifierPredictor(EncoderClassifier model, SequenceCla
         var predictions = probabilities.Select(ToPrediction).ToList();
         if (MultiLabel)
         {
-            var multi = MultiLabelMetrics.Evaluate(examples.Select(e => e.Labels).ToList(), predictions.Select(p => p.Labels).ToList(), Labels.Labels);
+            var multi = MultiLabelMetrics.Evaluate(examples.Select(e => (IReadOnlyCollection<string>)e.Labels).ToList(),
+                predictions.Select(p => (IReadOnlyCollection<string>)p.Labels).ToList(), new ClassificationOptions { Labels = Labels.Labels });
             return new TextClassificationEvaluation(null, multi, null, predictions);
         }
         var gold = examples.Select(e => e.Label).ToList();

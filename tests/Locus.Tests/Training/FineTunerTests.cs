@@ -1,0 +1,105 @@
+using Locus.Data;
+using Locus.Models.Bert;
+using Locus.Models.Encoders;
+using Locus.Models.Tokenization;
+using Locus.Tests.TestSupport;
+using Locus.Training.FineTuning;
+using Locus.Training.Lora;
+using Locus.Training.Trainer;
+
+namespace Locus.Tests.Training;
+
+public class FineTunerTests
+{
+    static readonly NerExample[] Ner =
+    [
+        new("Alice works at Acme in Paris .", [new(0, 5, "PER"), new(15, 19, "ORG"), new(23, 28, "LOC")]),
+        new("Bob visited Berlin with Carol .", [new(0, 3, "PER"), new(12, 18, "LOC"), new(24, 29, "PER")]),
+        new("Globex hired Dave last year .", [new(0, 6, "ORG"), new(13, 17, "PER")]),
+        new("The office in Rome is closed .", [new(14, 18, "LOC")]),
+        new("Erin left Initech for Lisbon .", [new(0, 4, "PER"), new(10, 17, "ORG"), new(22, 28, "LOC")]),
+        new("Nothing happened today .", []),
+    ];
+
+    static readonly ClassificationExample[] Tc =
+    [
+        new("the card was blocked at the shop", "card"), new("my card does not work abroad", "card"),
+        new("please send money to my friend", "transfer"), new("the transfer to my sister failed", "transfer"),
+        new("how do I change my address", "account"), new("close my account please", "account"),
+    ];
+
+    /// <summary>A tiny random BERT with a WordPiece vocabulary learnt from the texts, saved as a Hugging Face folder.</summary>
+    static string BaseModel(TempDir dir, IEnumerable<string> texts)
+    {
+        var folder = dir.File("base");
+        var vocab = WordPieceTrainer.Train(texts, new WordPieceTrainerOptions { VocabSize = 120, MinFrequency = 1 });
+        WordPieceTrainer.WriteTokenizerFolder(folder, vocab);
+        var config = new BertConfig { VocabSize = vocab.Count, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 64, MaxPositionEmbeddings = 64 };
+        using var model = EncoderModels.Create(config, seed: 3);
+        model.SavePretrained(folder);
+        return folder;
+    }
+
+    static FineTuneOptions Options(DataTask task, FineTuneMode mode, double lr, int epochs = 40) => new()
+    {
+        Task = task, Mode = mode, LoraRank = 8, LoraAlpha = 16, LoraDropout = 0, MaxLength = 32, Stride = 8,
+        Training = new TrainerOptions { Epochs = epochs, LearningRate = lr, BatchSize = 4, WarmupRatio = 0.1, Patience = 0, Seed = 7, WeightDecay = 0 },
+    };
+
+    [Fact]
+    public void LoraOverfitsATinyNerSetAndReloadsToIdenticalPredictions()
+    {
+        using var dir = new TempDir();
+        var baseModel = BaseModel(dir, Ner.Select(e => e.Text));
+        var output = dir.File("ner-lora");
+        using var model = new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], Options(DataTask.Ner, FineTuneMode.Lora, 1e-2), output, out var result);
+
+        var phase = result.Phases.Single();
+        Assert.True(phase.LossCurve[^1] < phase.LossCurve[0] * 0.2, string.Join(", ", phase.LossCurve));
+        Assert.Equal(1.0, phase.BestDevMetric, 6);
+        Assert.True(result.TrainableParameters < result.TotalParameters / 2);
+        Assert.True(File.Exists(Path.Combine(output, PeftAdapterFiles.ConfigFile)));
+        Assert.True(File.Exists(Path.Combine(output, "vocab.txt")));
+
+        var texts = Ner.Select(e => e.Text).ToList();
+        var before = model.NerPredictor().Predict(texts);
+        using var reloaded = TrainedModel.Load(output);
+        var after = reloaded.NerPredictor().Predict(texts);
+        Assert.Equal(Flatten(before), Flatten(after));
+        Assert.Equal(Ner.Select(e => e.Spans.Select(s => (s.Start, s.End, s.Label))), before.Select(p => p.Select(s => (s.Start, s.End, s.Label))));
+    }
+
+    [Fact]
+    public void MergedModelPredictsLikeTheAdapter()
+    {
+        using var dir = new TempDir();
+        var baseModel = BaseModel(dir, Ner.Select(e => e.Text));
+        using var model = new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], Options(DataTask.Ner, FineTuneMode.Lora, 1e-2, epochs: 10), dir.File("a"), out _);
+        var texts = Ner.Select(e => e.Text).ToList();
+        var adapter = model.NerPredictor().Predict(texts);
+
+        model.SaveMerged(dir.File("merged"), baseModel);
+        using var merged = TrainedModel.Load(dir.File("merged"));
+        Assert.Null(merged.Lora);
+        var mergedPredictions = merged.NerPredictor().Predict(texts);
+        Assert.Equal(adapter.Select(p => p.Select(s => (s.Start, s.End, s.Label))), mergedPredictions.Select(p => p.Select(s => (s.Start, s.End, s.Label))));
+        foreach (var (a, m) in Flatten(adapter).Zip(Flatten(mergedPredictions))) Assert.Equal(a.Confidence, m.Confidence, 4);
+    }
+
+    [Theory]
+    [InlineData(FineTuneMode.Lora, 1e-2)]
+    [InlineData(FineTuneMode.Full, 3e-3)]
+    public void ClassifierOverfitsATinyTextSet(FineTuneMode mode, double lr)
+    {
+        using var dir = new TempDir();
+        var baseModel = BaseModel(dir, Tc.Select(e => e.Text));
+        using var model = new FineTuner().Train(baseModel, Tc, Tc, ["account", "card", "transfer"], Options(DataTask.Classification, mode, lr), dir.File("tc"), out var result);
+        Assert.Equal(1.0, result.Phases[0].BestDevMetric, 6);
+        var predictions = model.TextPredictor().Predict(Tc.Select(e => e.Text).ToList());
+        Assert.Equal(Tc.Select(e => e.Label), predictions.Select(p => p.Labels.Single()));
+        if (mode == FineTuneMode.Full) Assert.Equal(result.TotalParameters, result.TrainableParameters);
+    }
+
+    static List<(int Start, int End, string Label, double Confidence)> Flatten(IEnumerable<IEnumerable<Locus.Evaluation.ScoredEntitySpan>> spans) =>
+        spans.SelectMany(p => p.Select(s => (s.Start, s.End, s.Label, s.Confidence))).ToList();
+}
