@@ -51,7 +51,7 @@ public static class QueryEncoderFactory
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var p in parts)
         {
-            sha.AppendData(Encoding.UTF8.GetBytes(p));
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(p));
             sha.AppendData([0]);
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
