@@ -24,6 +24,7 @@ public static class LocusCli
         var root = new RootCommand("Locus: specialised NER and text-classification models from a handful of examples, and a map of models.");
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(QuickstartCommand.Create());
+        root.Subcommands.Add(AtlasCommand.Create());
         return root;
     }
 
