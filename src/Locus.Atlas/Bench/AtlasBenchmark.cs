@@ -30,7 +30,9 @@ public static class AtlasBenchmark
             var encoder = QueryEncoderFactory.Fit(table, trainingModels, options.Encoding, options.EncodingDimension, options.CacheDirectory);
             report.Encoding = encoder.Kind;
             var encodings = table.Queries.Select(q => encoder.Encode(q, table.QueryTexts.GetValueOrDefault(q))).ToArray();
-            var context = new BaselineContext(scores, encodings, trainingModels.Select(table.ModelIndex).ToArray(), split.TrainQueries.Select(table.QueryIndex).ToArray());
+            // Training models' answers to every query are known (the collaborative encoding uses them too); only the new
+            // models' answers outside their probes are hidden.
+            var context = new BaselineContext(scores, encodings, trainingModels.Select(table.ModelIndex).ToArray(), Enumerable.Range(0, table.Queries.Count).ToArray());
             var training = CopyWithSeed(options.Training, split.Seed);
             var trainingSplit = new AtlasTrainingSplit(trainingModels, split.ValidationModels, split.TrainQueries, split.ValidationQueries);
             using var locus = new LocusAtlasMethod(table, encoder, trainingSplit, training,
