@@ -107,8 +107,8 @@ public sealed partial class LsaQueryEncoder : IQueryEncoder
         return new LsaQueryEncoder(vocabulary, idf, components, Standardizer.Load(reader));
     }
 
-    /// <summary>Lower-cased runs of letters and digits.</summary>
-    internal static string[] Tokenize(string text) => WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToArray();
+    /// <summary>The tokens LSA counts: lower-cased runs of letters and digits.</summary>
+    public static string[] Tokenize(string text) => WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToArray();
 
     private static double[] Weights(string[] tokens, Dictionary<string, int> vocabulary, double[] idf)
     {
