@@ -21,9 +21,9 @@ public sealed class AtlasTrainingFixture : IDisposable
         var options = new AtlasTrainingOptions
         {
             Seed = 1, MaxSteps = 300, ModelsPerStep = 6, SupportMin = 8, SupportMax = 64, TargetsPerEpisode = 48,
-            LearningRate = 3e-3, EvaluateEvery = 100, Network = LocusNetworkTests.Tiny(4),
+            LearningRate = 3e-3, EvaluateEvery = 25, Network = LocusNetworkTests.Tiny(4),
         };
-        Atlas = AtlasTrainer.Train(Table, encoder, new AtlasTrainingSplit(training, [], TrainQueries, []), options);
+        Atlas = AtlasTrainer.Train(Table, encoder, new AtlasTrainingSplit(training, [], TrainQueries, []), options, new SyncProgress(p => File.AppendAllText("/tmp/atl/trainlog.txt", $"{p.Step} {p.TrainingLoss}\n")));
         foreach (var m in NewModels)
             Atlas.Add(m, Table.RecordsOf(Table.ModelIndex(m)).Where(r => TrainQueries.Contains(r.QueryId)).Take(60).ToArray());
     }
@@ -38,6 +38,8 @@ public sealed class AtlasTrainingFixture : IDisposable
 
     public void Dispose() => Atlas.Dispose();
 }
+
+internal sealed class SyncProgress(Action<AtlasTrainingProgress> a) : IProgress<AtlasTrainingProgress> { public void Report(AtlasTrainingProgress v) => a(v); }
 
 public sealed class AtlasTrainingTests(AtlasTrainingFixture f) : IClassFixture<AtlasTrainingFixture>
 {
