@@ -1,1 +1,13 @@
-Console.WriteLine("bench");
+using Locus.Bench;
+
+// Benchmarks by name: dotnet run --project bench/Locus.Bench -c Release -- <name> [options]
+var benches = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["atlas"] = AtlasBench.Run,
+};
+if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Locus.Bench <{string.Join('|', benches.Keys)}> [options]");
+    return 2;
+}
+return run(args[1..]);

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Locus.Atlas.Baselines;
+using Locus.Atlas.Data;
+using Locus.Atlas.Encoding;
+using Locus.Atlas.Training;
+using Locus.Atlas.Uses;
+
+namespace Locus.Atlas.Bench;
+
+/// <summary>
+/// Sample-efficiency benchmark: per seed, split queries and models, train LOCUS and fit the baselines on the training
+/// models, then for each k embed/fit every held-out model from its first k probes and measure correctness prediction
+/// (accuracy, AUC) on test queries, routing accuracy over the held-out pool, and for LOCUS the geometry of the atlas.
+/// </summary>
+public static class AtlasBenchmark
+{
+    /// <summary>Runs the benchmark; <paramref name="progress"/> receives one line per stage.</summary>
+    public static AtlasBenchReport Run(EvaluationTable table, AtlasBenchOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var splits = options.Splits ?? options.Seeds.Select(s => BenchSplit.Generate(table, s, heldOutModelFraction: options.HeldOutModelFraction, validationModelFraction: options.ValidationModelFraction)).ToArray();
+        var report = new AtlasBenchReport { Models = table.Models.Count, Queries = table.Queries.Count, Seeds = splits.Select(s => s.Seed).ToList(), Ks = options.Ks.ToList() };
+        using var predictions = options.PredictionsPath is null ? null : new PredictionWriter(options.PredictionsPath);
+        var scores = ScoreMatrix(table);
+        foreach (var split in splits)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var trainingModels = split.TrainingModels(table);
+            var encoder = QueryEncoderFactory.Fit(table, trainingModels, options.Encoding, options.EncodingDimension, options.CacheDirectory);
+            report.Encoding = encoder.Kind;
+            var encodings = table.Queries.Select(q => encoder.Encode(q, table.QueryTexts.GetValueOrDefault(q))).ToArray();
+            // Training models' answers to every query are known (the collaborative encoding uses them too); only the new
+            // models' answers outside their probes are hidden.
+            var context = new BaselineContext(scores, encodings, trainingModels.Select(table.ModelIndex).ToArray(), Enumerable.Range(0, table.Queries.Count).ToArray());
+            var training = CopyWithSeed(options.Training, split.Seed);
+            var trainingSplit = new AtlasTrainingSplit(trainingModels, split.ValidationModels, split.TrainQueries, split.ValidationQueries);
+            using var locus = new LocusAtlasMethod(table, encoder, trainingSplit, training,
+                new Progress<AtlasTrainingProgress>(p => progress?.Report($"seed {split.Seed}: step {p.Step} train BCE {p.TrainingLoss:F4} validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})")));
+            var methods = new ICorrectnessMethod[]
+            {
+                locus,
+                new LogisticFactorBaseline(FactorModelKind.MatrixFactorisation, options.FactorDimension, split.Seed),
+                new LogisticFactorBaseline(FactorModelKind.Irt, 1, split.Seed),
+                new LogisticFactorBaseline(FactorModelKind.Irt, options.FactorDimension, split.Seed),
+                new KnnRouterBaseline(),
+                new ModelMeanBaseline(),
+            };
+            foreach (var method in methods)
+            {
+                var started = Stopwatch.StartNew();
+                method.Fit(context);
+                progress?.Report($"seed {split.Seed}: fitted {method.Name} in {started.Elapsed.TotalSeconds:F1} s");
+            }
+            report.Training.Add(locus.Atlas!.Training!);
+
+            var heldOut = split.HeldOutModels.Select(table.ModelIndex).ToArray();
+            var test = split.TestQueries.Select(table.QueryIndex).ToArray();
+            int fewestProbes = split.HeldOutModels.Min(m => split.Probes[m].Count);
+            foreach (var k in options.Ks)
+            {
+                if (k > fewestProbes)
+                {
+                    if (!report.SkippedKs.Contains(k)) report.SkippedKs.Add(k);
+                    continue;
+                }
+                var probes = split.HeldOutModels.Select(m => Probes(table, split, m, k)).ToArray();
+                foreach (var method in methods)
+                {
+                    var p = method.PredictNewModels(probes, test);
+                    Score(report, split.Seed, method.Name, k, p, scores, heldOut, test);
+                    predictions?.Write(split.Seed, k, method.Name, split.HeldOutModels, split.TestQueries, p);
+                }
+                report.Measurements.Add(new BenchMeasurement(split.Seed, "oracle", k, "routing_accuracy", OracleRouting(scores, heldOut, test)));
+                Geometry(report, split, k, table, locus, scores, test);
+                progress?.Report($"seed {split.Seed}: k={k} done");
+            }
+        }
+        report.Seconds = clock.Elapsed.TotalSeconds;
+        report.Summarise();
+        return report;
+    }
+
+    private static void Score(AtlasBenchReport report, int seed, string method, int k, double[,] p, double[,] scores, int[] models, int[] test)
+    {
+        var predicted = new List<double>();
+        var actual = new List<double>();
+        for (int m = 0; m < models.Length; m++)
+            for (int t = 0; t < test.Length; t++)
+            {
+                var s = scores[models[m], test[t]];
+                if (double.IsNaN(s)) continue;
+                predicted.Add(p[m, t]);
+                actual.Add(s);
+            }
+        report.Measurements.Add(new BenchMeasurement(seed, method, k, "correctness_accuracy", BenchMetrics.Accuracy(predicted, actual)));
+        report.Measurements.Add(new BenchMeasurement(seed, method, k, "correctness_auc", BenchMetrics.Auc(predicted, actual)));
+        double routed = 0;
+        int queries = 0;
+        for (int t = 0; t < test.Length; t++)
+        {
+            int best = -1;
+            for (int m = 0; m < models.Length; m++)
+                if (!double.IsNaN(scores[models[m], test[t]]) && (best < 0 || p[m, t] > p[best, t])) best = m;
+            if (best < 0) continue;
+            routed += scores[models[best], test[t]];
+            queries++;
+        }
+        report.Measurements.Add(new BenchMeasurement(seed, method, k, "routing_accuracy", routed / Math.Max(queries, 1)));
+    }
+
+    private static double OracleRouting(double[,] scores, int[] models, int[] test)
+    {
+        double sum = 0;
+        int n = 0;
+        foreach (var q in test)
+        {
+            var known = models.Select(m => scores[m, q]).Where(s => !double.IsNaN(s)).ToArray();
+            if (known.Length == 0) continue;
+            sum += known.Max();
+            n++;
+        }
+        return sum / Math.Max(n, 1);
+    }
+
+    /// <summary>
+    /// Every model embedded from its first k probes; pairwise embedding distance against correctness disagreement on the
+    /// test queries (Pearson, Spearman), and the agreement of each model with its nearest neighbour.
+    /// </summary>
+    private static void Geometry(AtlasBenchReport report, BenchSplit split, int k, EvaluationTable table, LocusAtlasMethod locus, double[,] scores, int[] test)
+    {
+        var models = table.Models.Where(m => split.Probes[m].Count >= Math.Min(k, 1)).ToArray();
+        var embeddings = models.Select(m => locus.Embed(Probes(table, split, m, k))).ToArray();
+        var rows = models.Select(table.ModelIndex).ToArray();
+        var distance = AtlasGeometry.DistanceMatrix(embeddings);
+        var dist = new List<double>();
+        var disagreement = new List<double>();
+        var disagree = new double[models.Length, models.Length];
+        for (int i = 0; i < models.Length; i++)
+            for (int j = i + 1; j < models.Length; j++)
+            {
+                double sum = 0; int n = 0;
+                foreach (var q in test)
+                {
+                    double a = scores[rows[i], q], b = scores[rows[j], q];
+                    if (double.IsNaN(a) || double.IsNaN(b)) continue;
+                    sum += Math.Abs(a - b);
+                    n++;
+                }
+                disagree[i, j] = disagree[j, i] = n == 0 ? double.NaN : sum / n;
+                if (n == 0) continue;
+                dist.Add(distance[i, j]);
+                disagreement.Add(disagree[i, j]);
+            }
+        report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "distance_disagreement_pearson", BenchMetrics.Pearson(dist, disagreement)));
+        report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "distance_disagreement_spearman", BenchMetrics.Spearman(dist, disagreement)));
+        var agreement = Enumerable.Range(0, models.Length).Select(i =>
+        {
+            int nearest = Enumerable.Range(0, models.Length).Where(j => j != i).MinBy(j => distance[i, j]);
+            return 1 - disagree[i, nearest];
+        });
+        report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "nearest_neighbour_agreement", agreement.Where(double.IsFinite).Average()));
+    }
+
+    private static ProbeSet Probes(EvaluationTable table, BenchSplit split, string model, int k)
+    {
+        int m = table.ModelIndex(model);
+        var queries = split.Probes[model].Take(k).Select(table.QueryIndex).ToArray();
+        return new ProbeSet(queries, queries.Select(q => (float)table.Score(m, q)).ToArray());
+    }
+
+    private static double[,] ScoreMatrix(EvaluationTable table)
+    {
+        var s = new double[table.Models.Count, table.Queries.Count];
+        for (int m = 0; m < table.Models.Count; m++)
+            for (int q = 0; q < table.Queries.Count; q++) s[m, q] = table.Score(m, q);
+        return s;
+    }
+
+    private static AtlasTrainingOptions CopyWithSeed(AtlasTrainingOptions o, int seed) => new()
+    {
+        Seed = seed, Network = o.Network, MaxSteps = o.MaxSteps, ModelsPerStep = o.ModelsPerStep, SupportMin = o.SupportMin,
+        SupportMax = o.SupportMax, TargetsPerEpisode = o.TargetsPerEpisode, LearningRate = o.LearningRate, WeightDecay = o.WeightDecay,
+        GradientClip = o.GradientClip, EvaluateEvery = o.EvaluateEvery, Patience = o.Patience, ValidationSupport = o.ValidationSupport,
+    };
+
+    /// <summary>Streams predictions as JSONL through a temporary file renamed on dispose.</summary>
+    private sealed class PredictionWriter(string path) : IDisposable
+    {
+        private readonly StreamWriter _writer = new(path + ".tmp");
+
+        public void Write(int seed, int k, string method, IReadOnlyList<string> models, IReadOnlyList<string> queries, double[,] p)
+        {
+            for (int m = 0; m < models.Count; m++)
+                for (int q = 0; q < queries.Count; q++)
+                    _writer.WriteLine(JsonSerializer.Serialize(new { seed, k, method, model = models[m], query_id = queries[q], p = Math.Round(p[m, q], 6) }));
+        }
+
+        public void Dispose()
+        {
+            _writer.Dispose();
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Locus.Atlas.Data;
+
+namespace Locus.Atlas.Encoding;
+
+/// <summary>
+/// Query encodings for data without text: the truncated SVD of the training models' correctness matrix
+/// (queries x models, each model's column centred on its mean, missing cells at that mean). A query's encoding
+/// is its row of U*S, so queries that the same models get right lie close together. Only queries present
+/// when fitting can be encoded.
+/// </summary>
+public sealed class CollaborativeQueryEncoder : IQueryEncoder
+{
+    /// <summary>The kind name stored in atlases.</summary>
+    public const string KindName = "collaborative";
+
+    private readonly Dictionary<string, float[]> _encodings;
+
+    private CollaborativeQueryEncoder(Dictionary<string, float[]> encodings, int dimension)
+    {
+        _encodings = encodings;
+        Dimension = dimension;
+    }
+
+    /// <inheritdoc />
+    public string Kind => KindName;
+
+    /// <inheritdoc />
+    public int Dimension { get; }
+
+    /// <summary>Fits on the columns of <paramref name="trainingModels"/> only, so held-out models never leak into the encoding.</summary>
+    public static CollaborativeQueryEncoder Fit(EvaluationTable table, IReadOnlyList<string> trainingModels, int dimension = 16)
+    {
+        if (trainingModels.Count < 2) throw new LocusException("the collaborative encoding needs at least two training models");
+        var models = trainingModels.Select(table.ModelIndex).ToArray();
+        int nq = table.Queries.Count;
+        var x = new double[nq, models.Length];
+        for (int c = 0; c < models.Length; c++)
+        {
+            double sum = 0; int n = 0;
+            for (int q = 0; q < nq; q++) if (table.Has(models[c], q)) { sum += table.Score(models[c], q); n++; }
+            if (n == 0) throw new LocusException($"training model '{trainingModels[c]}' has no evaluations");
+            double mean = sum / n;
+            for (int q = 0; q < nq; q++) x[q, c] = table.Has(models[c], q) ? table.Score(models[c], q) - mean : 0;
+        }
+        var (scores, _) = TruncatedSvd.Compute(x, dimension);
+        var standardizer = Standardizer.Fit(scores);
+        int dim = scores.GetLength(1);
+        var encodings = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var row = new double[dim];
+        for (int q = 0; q < nq; q++)
+        {
+            for (int k = 0; k < dim; k++) row[k] = scores[q, k];
+            encodings[table.Queries[q]] = standardizer.Apply(row);
+        }
+        return new CollaborativeQueryEncoder(encodings, dim);
+    }
+
+    /// <inheritdoc />
+    public float[] Encode(string queryId, string? queryText) =>
+        _encodings.TryGetValue(queryId, out var e) ? e
+            : throw new LocusException($"query '{queryId}' was not in the data the collaborative encoding was fitted on, so it has no encoding");
+
+    /// <inheritdoc />
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(_encodings.Count);
+        writer.Write(Dimension);
+        foreach (var (id, v) in _encodings.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Write(id);
+            foreach (var x in v) writer.Write(x);
+        }
+    }
+
+    /// <summary>Reads the state written by <see cref="Save"/>.</summary>
+    public static CollaborativeQueryEncoder Load(BinaryReader reader)
+    {
+        int n = reader.ReadInt32(), dim = reader.ReadInt32();
+        var encodings = new Dictionary<string, float[]>(n, StringComparer.Ordinal);
+        for (int i = 0; i < n; i++)
+        {
+            var id = reader.ReadString();
+            var v = new float[dim];
+            for (int k = 0; k < dim; k++) v[k] = reader.ReadSingle();
+            encodings[id] = v;
+        }
+        return new CollaborativeQueryEncoder(encodings, dim);
+    }
+}

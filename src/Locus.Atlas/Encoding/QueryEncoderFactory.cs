@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Locus.Atlas.Data;
+
+namespace Locus.Atlas.Encoding;
+
+/// <summary>Which query encoding to build.</summary>
+public enum QueryEncodingKind
+{
+    /// <summary>LSA when every query has text, collaborative otherwise.</summary>
+    Auto,
+
+    /// <summary><see cref="LsaQueryEncoder"/>.</summary>
+    Lsa,
+
+    /// <summary><see cref="CollaborativeQueryEncoder"/>.</summary>
+    Collaborative,
+}
+
+/// <summary>Fits the query encoder an atlas is built with, through the on-disk cache.</summary>
+public static class QueryEncoderFactory
+{
+    /// <summary>
+    /// Fits (or loads from <paramref name="cacheDirectory"/>) an encoder for <paramref name="table"/>; the collaborative kind
+    /// sees only <paramref name="trainingModels"/>. <paramref name="dimension"/> defaults to 64 for LSA and 16 for collaborative.
+    /// </summary>
+    public static IQueryEncoder Fit(EvaluationTable table, IReadOnlyList<string> trainingModels, QueryEncodingKind kind = QueryEncodingKind.Auto, int? dimension = null, string? cacheDirectory = null)
+    {
+        if (kind == QueryEncodingKind.Auto) kind = table.HasAllTexts ? QueryEncodingKind.Lsa : QueryEncodingKind.Collaborative;
+        if (kind == QueryEncodingKind.Lsa)
+        {
+            if (!table.HasAllTexts)
+                throw new LocusException($"the LSA encoding needs a text for every query; {table.Queries.Count(q => !table.QueryTexts.ContainsKey(q))} of {table.Queries.Count} have none (attach texts or use the collaborative encoding)");
+            var texts = table.Queries.Select(q => table.QueryTexts[q]).ToArray();
+            int dim = dimension ?? 64;
+            return QueryEncoderStore.GetOrFit(cacheDirectory, $"lsa|{dim}|{Fingerprint(texts)}", () => LsaQueryEncoder.Fit(texts, dim));
+        }
+        int cdim = dimension ?? 16;
+        var key = new StringBuilder($"collaborative|{cdim}|");
+        foreach (var m in trainingModels)
+        {
+            int mi = table.ModelIndex(m);
+            key.Append(m).Append('|');
+            for (int q = 0; q < table.Queries.Count; q++) key.Append(table.Queries[q]).Append('=').Append(table.Score(mi, q).ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(';');
+        }
+        return QueryEncoderStore.GetOrFit(cacheDirectory, Fingerprint([key.ToString()]), () => CollaborativeQueryEncoder.Fit(table, trainingModels, cdim));
+    }
+
+    private static string Fingerprint(IEnumerable<string> parts)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var p in parts)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(p));
+            sha.AppendData([0]);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

@@ -1,0 +1,188 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Locus.Atlas.Model;
+
+/// <summary>Multi-head attention from a query sequence to a context sequence, ignoring context positions where the mask is false.</summary>
+public sealed class LocusAttention : Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly Linear q_proj, k_proj, v_proj, o_proj;
+    private readonly int _heads;
+
+    /// <summary>Creates the attention with <paramref name="heads"/> heads over width <paramref name="hidden"/>.</summary>
+    public LocusAttention(int hidden, int heads) : base(nameof(LocusAttention))
+    {
+        _heads = heads;
+        q_proj = Linear(hidden, hidden);
+        k_proj = Linear(hidden, hidden);
+        v_proj = Linear(hidden, hidden);
+        o_proj = Linear(hidden, hidden);
+        RegisterComponents();
+    }
+
+    /// <summary>query [B, Lq, H], context [B, Lk, H], contextMask [B, Lk] (bool) -> [B, Lq, H].</summary>
+    public override Tensor forward(Tensor query, Tensor context, Tensor contextMask)
+    {
+        using var scope = NewDisposeScope();
+        long b = query.shape[0], lq = query.shape[1], lk = context.shape[1], h = query.shape[2], dh = h / _heads;
+        var q = q_proj.forward(query).view(b, lq, _heads, dh).transpose(1, 2);   // [B, heads, Lq, dh]
+        var k = k_proj.forward(context).view(b, lk, _heads, dh).transpose(1, 2); // [B, heads, Lk, dh]
+        var v = v_proj.forward(context).view(b, lk, _heads, dh).transpose(1, 2);
+        var scores = q.matmul(k.transpose(2, 3)) / Math.Sqrt(dh);               // [B, heads, Lq, Lk]
+        scores = scores.masked_fill(contextMask.logical_not().view(b, 1, 1, lk), float.NegativeInfinity);
+        var attended = functional.softmax(scores, -1).matmul(v);                 // [B, heads, Lq, dh]
+        return o_proj.forward(attended.transpose(1, 2).reshape(b, lq, h)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Two-layer feed-forward network with GELU.</summary>
+public sealed class LocusFeedForward : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1, fc2;
+
+    /// <summary>Creates hidden -> intermediate -> hidden.</summary>
+    public LocusFeedForward(int hidden, int intermediate) : base(nameof(LocusFeedForward))
+    {
+        fc1 = Linear(hidden, intermediate);
+        fc2 = Linear(intermediate, hidden);
+        RegisterComponents();
+    }
+
+    /// <summary>[..., H] -> [..., H].</summary>
+    public override Tensor forward(Tensor x) => fc2.forward(functional.gelu(fc1.forward(x)));
+}
+
+/// <summary>
+/// Latent-bottleneck block: compression (r learned latents attend to the evaluation tokens, O(n·r)), then broadcast
+/// (tokens attend to the compressed latents). Pre-layer-norm residual sublayers, each followed by a feed-forward.
+/// No positional information enters, so permuting the tokens permutes the output tokens and nothing else.
+/// </summary>
+public sealed class LatentBottleneckBlock : Module<Tensor, Tensor, Tensor>
+{
+    private readonly Parameter latents;
+    private readonly LocusAttention compress_attn, broadcast_attn;
+    private readonly LayerNorm compress_latent_norm, compress_token_norm, compress_ffn_norm;
+    private readonly LayerNorm broadcast_token_norm, broadcast_latent_norm, broadcast_ffn_norm;
+    private readonly LocusFeedForward compress_ffn, broadcast_ffn;
+
+    /// <summary>Creates the block from <paramref name="config"/>.</summary>
+    public LatentBottleneckBlock(LocusConfig config) : base(nameof(LatentBottleneckBlock))
+    {
+        int h = config.HiddenSize, inter = h * config.IntermediateMultiplier;
+        latents = Parameter(randn(config.NumLatents, h) * 0.02);
+        compress_attn = new LocusAttention(h, config.NumAttentionHeads);
+        broadcast_attn = new LocusAttention(h, config.NumAttentionHeads);
+        compress_latent_norm = LayerNorm(h);
+        compress_token_norm = LayerNorm(h);
+        compress_ffn_norm = LayerNorm(h);
+        broadcast_token_norm = LayerNorm(h);
+        broadcast_latent_norm = LayerNorm(h);
+        broadcast_ffn_norm = LayerNorm(h);
+        compress_ffn = new LocusFeedForward(h, inter);
+        broadcast_ffn = new LocusFeedForward(h, inter);
+        RegisterComponents();
+    }
+
+    /// <summary>tokens [B, N, H], mask [B, N] (bool, true = real evaluation) -> tokens [B, N, H].</summary>
+    public override Tensor forward(Tensor tokens, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        long b = tokens.shape[0];
+        var u = latents.unsqueeze(0).expand(b, -1, -1);                                              // [B, r, H]
+        u = u + compress_attn.forward(compress_latent_norm.forward(u), compress_token_norm.forward(tokens), mask);
+        u = u + compress_ffn.forward(compress_ffn_norm.forward(u));
+        var allLatents = ones(b, u.shape[1], dtype: ScalarType.Bool, device: tokens.device);
+        var x = tokens + broadcast_attn.forward(broadcast_token_norm.forward(tokens), broadcast_latent_norm.forward(u), allLatents);
+        x = x + broadcast_ffn.forward(broadcast_ffn_norm.forward(x));                                // [B, N, H]
+        return x.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// The LOCUS encoder: MLP tokenizer over [query encoding ; score], latent-bottleneck blocks, and learned-query
+/// attention pooling to the model embedding z.
+/// </summary>
+public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly Sequential tokenizer;
+    private readonly ModuleList<LatentBottleneckBlock> blocks;
+    private readonly Parameter pool_query;
+    private readonly LayerNorm pool_norm;
+    private readonly LocusAttention pool_attn;
+    private readonly Linear embedding_proj;
+
+    /// <summary>Creates the encoder from <paramref name="config"/>.</summary>
+    public LocusEncoder(LocusConfig config) : base(nameof(LocusEncoder))
+    {
+        int h = config.HiddenSize;
+        tokenizer = Sequential(Linear(config.QueryDim + 1, h), GELU(), Linear(h, h));
+        blocks = new ModuleList<LatentBottleneckBlock>(Enumerable.Range(0, config.NumBlocks).Select(_ => new LatentBottleneckBlock(config)).ToArray());
+        pool_query = Parameter(randn(1, 1, h) * 0.02);
+        pool_norm = LayerNorm(h);
+        pool_attn = new LocusAttention(h, config.NumAttentionHeads);
+        embedding_proj = Linear(h, config.EmbeddingDim);
+        RegisterComponents();
+    }
+
+    /// <summary>queries [B, N, Q], scores [B, N] in [0, 1], mask [B, N] (bool) -> z [B, d]. Every row needs at least one true mask entry.</summary>
+    public override Tensor forward(Tensor queries, Tensor scores, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        // Scores enter centred (0/1 -> -1/+1) so a wrong answer is not a zero input.
+        var x = tokenizer.forward(cat([queries, (scores * 2 - 1).unsqueeze(-1)], -1));               // [B, N, H]
+        foreach (var block in blocks) x = block.forward(x, mask);
+        var seed = pool_query.expand(x.shape[0], -1, -1);                                            // [B, 1, H]
+        var pooled = pool_attn.forward(seed, pool_norm.forward(x), mask).squeeze(1);                 // [B, H]
+        return embedding_proj.forward(pooled).MoveToOuterDisposeScope();                             // [B, d]
+    }
+}
+
+/// <summary>The correctness predictor: a 2-layer MLP on [z ; query encoding] giving the logit of P(correct).</summary>
+public sealed class LocusPredictor : Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear fc1, fc2;
+
+    /// <summary>Creates the predictor from <paramref name="config"/>.</summary>
+    public LocusPredictor(LocusConfig config) : base(nameof(LocusPredictor))
+    {
+        fc1 = Linear(config.EmbeddingDim + config.QueryDim, config.PredictorHiddenSize);
+        fc2 = Linear(config.PredictorHiddenSize, 1);
+        RegisterComponents();
+    }
+
+    /// <summary>z [B, d], queries [B, M, Q] -> logits [B, M].</summary>
+    public override Tensor forward(Tensor z, Tensor queries)
+    {
+        using var scope = NewDisposeScope();
+        var zz = z.unsqueeze(1).expand(-1, queries.shape[1], -1);
+        var hidden = functional.gelu(fc1.forward(cat([zz, queries], -1)));
+        return fc2.forward(hidden).squeeze(-1).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Encoder and predictor together, trained jointly.</summary>
+public sealed class LocusNetwork : Module
+{
+    /// <summary>Creates both parts from <paramref name="config"/>.</summary>
+    public LocusNetwork(LocusConfig config) : base(nameof(LocusNetwork))
+    {
+        config.Validate();
+        Config = config;
+        encoder = new LocusEncoder(config);
+        predictor = new LocusPredictor(config);
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration this network was built from.</summary>
+    public LocusConfig Config { get; }
+
+#pragma warning disable IDE1006 // field names are the state-dict keys
+    /// <summary>The set encoder (evaluations -> z).</summary>
+    public readonly LocusEncoder encoder;
+
+    /// <summary>The correctness predictor ([z ; query] -> logit).</summary>
+    public readonly LocusPredictor predictor;
+#pragma warning restore IDE1006
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Locus.Atlas.Data;
+using Locus.Atlas.Encoding;
+using Locus.Atlas.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Locus.Atlas.Training;
+
+/// <summary>
+/// Trains the LOCUS encoder and predictor jointly by episodes: for a training model, a random support subset of its
+/// evaluations is encoded into z, and the predictor is scored by binary cross-entropy on other queries of the same
+/// model. Early stopping watches validation models; the best weights are kept.
+/// </summary>
+public static class AtlasTrainer
+{
+    /// <summary>Trains on a background thread; see <see cref="Train"/>.</summary>
+    public static Task<ModelAtlas> TrainAsync(EvaluationTable table, IQueryEncoder encoder, AtlasTrainingSplit split, AtlasTrainingOptions options, IProgress<AtlasTrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Train(table, encoder, split, options, progress, cancellationToken), cancellationToken);
+
+    /// <summary>Trains an atlas and places the training and validation models in it (embedded from their training-query evaluations).</summary>
+    public static ModelAtlas Train(EvaluationTable table, IQueryEncoder encoder, AtlasTrainingSplit split, AtlasTrainingOptions options, IProgress<AtlasTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (split.TrainingModels.Count == 0) throw new LocusException("no training models");
+        var clock = Stopwatch.StartNew();
+        var trainQueries = split.TrainingQueries.Select(table.QueryIndex).ToArray();
+        var valQueries = split.ValidationQueries.Select(table.QueryIndex).ToArray();
+        var training = split.TrainingModels.Select(m => ModelEvaluations.Of(table, m, trainQueries)).ToArray();
+        foreach (var t in training)
+            if (t.Queries.Length < 2) throw new LocusException($"training model '{t.Model}' has {t.Queries.Length} evaluations on training queries; at least 2 are needed");
+
+        var config = CloneWithQueryDim(options.Network, encoder.Dimension);
+        random.manual_seed(options.Seed);
+        var network = new LocusNetwork(config);
+        using var encodings = EncodeAll(table, encoder);
+        var optimizer = optim.AdamW(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var rng = new Random(options.Seed);
+
+        // Validation: validation models (or, without them, the training models) embedded from a fixed support of training
+        // queries and scored on validation queries.
+        var validationModels = split.ValidationModels.Count > 0 ? split.ValidationModels : split.TrainingModels;
+        var validation = valQueries.Length == 0 ? [] : validationModels
+            .Select((m, i) => (Support: Subsample(ModelEvaluations.Of(table, m, trainQueries), options.ValidationSupport, new Random(unchecked(options.Seed * 7919 + i))), Target: ModelEvaluations.Of(table, m, valQueries)))
+            .Where(v => v.Support.Queries.Length > 0 && v.Target.Queries.Length > 0).ToArray();
+
+        var parameters = network.parameters().ToArray();
+        Tensor[]? best = null;
+        double bestLoss = double.PositiveInfinity, lossSum = 0;
+        int bestStep = 0, sinceBest = 0, lossCount = 0, step = 0;
+        var order = new Queue<int>();
+        while (step < options.MaxSteps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            network.train();
+            var episodes = new List<(ModelEvaluations Support, ModelEvaluations Target)>();
+            for (int e = 0; e < Math.Min(options.ModelsPerStep, training.Length); e++)
+            {
+                if (order.Count == 0) foreach (var i in Enumerable.Range(0, training.Length).OrderBy(_ => rng.Next())) order.Enqueue(i);
+                episodes.Add(SampleEpisode(training[order.Dequeue()], options, rng));
+            }
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var loss = EpisodeLoss(network, encodings, episodes);
+                loss.backward();
+                nn.utils.clip_grad_norm_(parameters, options.GradientClip);
+                optimizer.step();
+                lossSum += loss.item<float>();
+                lossCount++;
+            }
+            step++;
+            if (step % options.EvaluateEvery != 0 && step != options.MaxSteps) continue;
+            double? valLoss = null;
+            if (validation.Length > 0)
+            {
+                network.eval();
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                valLoss = EpisodeLoss(network, encodings, validation).item<float>();
+                if (valLoss < bestLoss - 1e-5)
+                {
+                    bestLoss = valLoss.Value;
+                    bestStep = step;
+                    sinceBest = 0;
+                    foreach (var t in best ?? []) t.Dispose();
+                    best = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+                }
+                else sinceBest++;
+            }
+            else bestStep = step;
+            progress?.Report(new AtlasTrainingProgress(step, lossSum / Math.Max(lossCount, 1), valLoss, bestStep));
+            lossSum = 0;
+            lossCount = 0;
+            if (validation.Length > 0 && sinceBest >= options.Patience) break;
+        }
+        if (best is not null)
+        {
+            using var noGrad = no_grad();
+            for (int i = 0; i < parameters.Length; i++) { parameters[i].copy_(best[i]); best[i].Dispose(); }
+        }
+
+        var summary = new AtlasTrainingSummary
+        {
+            Seed = options.Seed, Steps = step, BestStep = bestStep,
+            BestValidationLoss = double.IsPositiveInfinity(bestLoss) ? null : bestLoss,
+            TrainingModels = split.TrainingModels.ToList(), ValidationModels = split.ValidationModels.ToList(),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+        var atlas = new ModelAtlas(network, encoder, summary);
+        foreach (var m in split.TrainingModels) PlaceModel(atlas, table, m, trainQueries, "training");
+        foreach (var m in split.ValidationModels) PlaceModel(atlas, table, m, trainQueries, "validation");
+        return atlas;
+    }
+
+    /// <summary>Encodes every query of <paramref name="table"/> into a [numQueries, Q] tensor.</summary>
+    internal static Tensor EncodeAll(EvaluationTable table, IQueryEncoder encoder)
+    {
+        var flat = new float[table.Queries.Count * encoder.Dimension];
+        for (int q = 0; q < table.Queries.Count; q++)
+            encoder.Encode(table.Queries[q], table.QueryTexts.GetValueOrDefault(table.Queries[q])).CopyTo(flat, q * encoder.Dimension);
+        return tensor(flat, table.Queries.Count, encoder.Dimension);
+    }
+
+    private static void PlaceModel(ModelAtlas atlas, EvaluationTable table, string model, int[] queries, string origin)
+    {
+        int mi = table.ModelIndex(model);
+        var records = queries.Where(q => table.Has(mi, q)).Select(q => new EvaluationRecord(model, table.Queries[q], table.Score(mi, q), table.QueryTexts.GetValueOrDefault(table.Queries[q]))).ToArray();
+        if (records.Length == 0) return;
+        var cost = table.MeanCost(mi);
+        atlas.Put(new AtlasModelEntry(model, atlas.Embed(records), records.Length, cost, origin));
+    }
+
+    private static Tensor EpisodeLoss(LocusNetwork network, Tensor encodings, IReadOnlyList<(ModelEvaluations Support, ModelEvaluations Target)> episodes)
+    {
+        var (sx, ss, sm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Support.Queries).ToArray(), episodes.Select(e => e.Support.Scores).ToArray());
+        var (tx, ts, tm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Target.Queries).ToArray(), episodes.Select(e => e.Target.Scores).ToArray());
+        var z = network.encoder.forward(sx, ss, sm);                                     // [B, d]
+        var logits = network.predictor.forward(z, tx);                                  // [B, M]
+        var perTarget = nn.functional.binary_cross_entropy_with_logits(logits, ts, reduction: nn.Reduction.None);
+        var weight = tm.to_type(ScalarType.Float32);
+        // Each episode weighs the same, whatever its number of targets.
+        return ((perTarget * weight).sum(1) / weight.sum(1)).mean();
+    }
+
+    private static (ModelEvaluations Support, ModelEvaluations Target) SampleEpisode(ModelEvaluations all, AtlasTrainingOptions options, Random rng)
+    {
+        int n = all.Queries.Length;
+        int hi = Math.Max(1, Math.Min(options.SupportMax, n - Math.Min(32, n / 2)));
+        int lo = Math.Max(1, Math.Min(options.SupportMin, hi));
+        int size = (int)Math.Round(Math.Exp(Math.Log(lo) + rng.NextDouble() * (Math.Log(hi) - Math.Log(lo))));
+        var perm = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle(perm);
+        int targets = Math.Min(options.TargetsPerEpisode, n - size);
+        return (all.Take(perm.AsSpan(0, size)), all.Take(perm.AsSpan(size, targets)));
+    }
+
+    private static ModelEvaluations Subsample(ModelEvaluations all, int size, Random rng)
+    {
+        var perm = Enumerable.Range(0, all.Queries.Length).ToArray();
+        rng.Shuffle(perm);
+        return all.Take(perm.AsSpan(0, Math.Min(size, perm.Length)));
+    }
+
+    private static LocusConfig CloneWithQueryDim(LocusConfig c, int queryDim) => new()
+    {
+        QueryDim = queryDim, HiddenSize = c.HiddenSize, NumLatents = c.NumLatents, NumBlocks = c.NumBlocks,
+        NumAttentionHeads = c.NumAttentionHeads, IntermediateMultiplier = c.IntermediateMultiplier,
+        EmbeddingDim = c.EmbeddingDim, PredictorHiddenSize = c.PredictorHiddenSize,
+    };
+}

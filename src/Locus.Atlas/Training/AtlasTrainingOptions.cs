@@ -1,0 +1,60 @@
+using Locus.Atlas.Model;
+
+namespace Locus.Atlas.Training;
+
+/// <summary>How to train an atlas by episodes.</summary>
+public sealed class AtlasTrainingOptions
+{
+    /// <summary>Seeds weight initialisation and episode sampling; the same seed and data give the same atlas.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Network shape; <see cref="LocusConfig.QueryDim"/> is overwritten with the encoder's dimension.</summary>
+    public LocusConfig Network { get; set; } = new();
+
+    /// <summary>Maximum optimiser steps.</summary>
+    public int MaxSteps { get; set; } = 1500;
+
+    /// <summary>Episodes (training models) per step.</summary>
+    public int ModelsPerStep { get; set; } = 8;
+
+    /// <summary>Smallest support set (evaluations encoded per episode).</summary>
+    public int SupportMin { get; set; } = 16;
+
+    /// <summary>Largest support set; sizes are drawn log-uniformly between the bounds.</summary>
+    public int SupportMax { get; set; } = 1024;
+
+    /// <summary>Held-out queries of the same model scored per episode.</summary>
+    public int TargetsPerEpisode { get; set; } = 256;
+
+    /// <summary>AdamW learning rate.</summary>
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>AdamW weight decay.</summary>
+    public double WeightDecay { get; set; } = 1e-2;
+
+    /// <summary>Gradient-norm clipping threshold.</summary>
+    public double GradientClip { get; set; } = 1.0;
+
+    /// <summary>Validate every this many steps.</summary>
+    public int EvaluateEvery { get; set; } = 50;
+
+    /// <summary>Stop after this many validations without improvement.</summary>
+    public int Patience { get; set; } = 6;
+
+    /// <summary>Support size used for validation models.</summary>
+    public int ValidationSupport { get; set; } = 256;
+}
+
+/// <summary>Which models and queries training may use.</summary>
+/// <param name="TrainingModels">Models whose episodes train the network.</param>
+/// <param name="ValidationModels">Models for early stopping (embedded from training queries, scored on validation queries); may be empty.</param>
+/// <param name="TrainingQueries">Queries usable as support and targets.</param>
+/// <param name="ValidationQueries">Queries scored for early stopping; when empty, early stopping is off.</param>
+public sealed record AtlasTrainingSplit(IReadOnlyList<string> TrainingModels, IReadOnlyList<string> ValidationModels, IReadOnlyList<string> TrainingQueries, IReadOnlyList<string> ValidationQueries);
+
+/// <summary>Progress report, one per validation.</summary>
+/// <param name="Step">Optimiser steps done.</param>
+/// <param name="TrainingLoss">Mean training BCE since the last report.</param>
+/// <param name="ValidationLoss">Validation BCE (null without validation data).</param>
+/// <param name="BestStep">Step of the best validation loss so far.</param>
+public sealed record AtlasTrainingProgress(int Step, double TrainingLoss, double? ValidationLoss, int BestStep);
