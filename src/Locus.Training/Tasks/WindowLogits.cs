@@ -28,8 +28,12 @@ public sealed class WindowLogits
         ArgumentNullException.ThrowIfNull(logits);
         if (logits.shape.Length == 0 || logits.shape[0] != items.Count)
             throw new ArgumentException($"The logits have shape [{string.Join(", ", logits.shape)}] but the batch has {items.Count} items.", nameof(logits));
-        using var host = logits.detach().to(CPU).to_type(ScalarType.Float32).contiguous();
-        var flat = host.data<float>().ToArray();
+        float[] flat;
+        using (NewDisposeScope())
+        {
+            flat = logits.detach().to(CPU).to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        }
+
         var rowLength = items.Count == 0 ? 0 : flat.Length / items.Count;
         for (var b = 0; b < items.Count; b++)
         {

@@ -22,6 +22,7 @@ public sealed class TokenClassificationRoundTripTests : IDisposable
         { "[[東京|LOC]] and [[Mary|PER]]", "CJK characters", false },
         { "[[unaffable|MISC]], [[John|PER]]'s [[cafe|MISC]]!", "punctuation next to spans", true },
         { "  [[John|PER]]  [[Smith|PER]]  ", "surrounding whitespace", true },
+        { " \t ", "no tokens at all", false },
     };
 
     [Theory]
