@@ -41,7 +41,7 @@ public sealed class LlmSynthesizer
         ISynthesisTaskFormat format = schema.Task == DataTask.Ner
             ? new NerSynthesisFormat(schema)
             : new ClassificationSynthesisFormat(schema, seeds.Any(s => ((ClassificationExample)s).IsMultiLabel));
-        string SeedId(int i) => seeds[i].Id ?? $"seed-{i + 1}";
+        string SeedId(int i) => SeedIds.Of(seeds[i], i);
         var checker = new GeneratedExampleChecker(schema, seeds, SeedId);
         var seedKeys = seeds.Select(s => TextKey.Of(s.Text)).ToHashSet(StringComparer.Ordinal);
         var runLedger = new UsageLedger(_gateway.Options.PromptPricePer1KTokens, _gateway.Options.CompletionPricePer1KTokens);
