@@ -61,6 +61,31 @@ public static class MentionLocator
     }
 
     /// <summary>
+    /// The inverse of <see cref="TryLocate"/>, used to show seeds in the output format: one entry per distinct
+    /// surface when all its candidate occurrences carry the same label, otherwise one entry per span with its
+    /// occurrence index. A span that is not at a candidate position (part of a word that also occurs whole) gets
+    /// no index and would be located at the whole-word occurrences instead.
+    /// </summary>
+    public static IReadOnlyList<EntityMention> ToMentions(NerExample example)
+    {
+        var mentions = new List<EntityMention>();
+        foreach (var group in example.Spans.OrderBy(s => s.Start).GroupBy(example.SpanText, StringComparer.Ordinal))
+        {
+            var candidates = Candidates(example.Text, group.Key);
+            var labels = group.Select(s => s.Label).Distinct().ToList();
+            var coversAll = labels.Count == 1 && candidates.All(start => group.Any(s => s.Start == start));
+            if (coversAll) mentions.Add(new EntityMention(group.Key, labels[0]));
+            else
+                mentions.AddRange(group.Select(span =>
+                {
+                    var index = IndexOf(candidates, span.Start);
+                    return new EntityMention(group.Key, span.Label, index >= 0 ? index + 1 : null);
+                }));
+        }
+        return mentions;
+    }
+
+    /// <summary>
     /// The start positions where <paramref name="mention"/> may be an entity: whole-word occurrences, or every
     /// occurrence when none is a whole word.
     /// </summary>
@@ -71,6 +96,13 @@ public static class MentionLocator
             all.Add(at);
         var whole = all.Where(start => IsBoundary(text, start) && IsBoundary(text, start + mention.Length)).ToList();
         return whole.Count > 0 ? whole : all;
+    }
+
+    private static int IndexOf(IReadOnlyList<int> positions, int position)
+    {
+        for (var i = 0; i < positions.Count; i++)
+            if (positions[i] == position) return i;
+        return -1;
     }
 
     // A boundary between two characters splits a word only when both are letters or digits.

@@ -57,36 +57,13 @@ internal sealed class NerSynthesisFormat(LabelSchema schema) : ISynthesisTaskFor
     {
         var ner = (NerExample)example;
         var entities = new JsonArray();
-        foreach (var mention in ToMentions(ner))
+        foreach (var mention in MentionLocator.ToMentions(ner))
         {
             var entity = new JsonObject { ["text"] = mention.Text, ["label"] = mention.Label };
             if (mention.Occurrence is { } n) entity["occurrence"] = n;
             entities.Add(entity);
         }
         return OutputJson.Write(new JsonObject { ["text"] = ner.Text, ["entities"] = entities });
-    }
-
-    /// <summary>
-    /// The mentions that <see cref="MentionLocator"/> turns back into the example's spans: one entry per distinct
-    /// surface when all its occurrences carry the same label, otherwise one entry per span with its occurrence.
-    /// </summary>
-    public static IReadOnlyList<EntityMention> ToMentions(NerExample example)
-    {
-        var mentions = new List<EntityMention>();
-        foreach (var group in example.Spans.OrderBy(s => s.Start).GroupBy(example.SpanText, StringComparer.Ordinal))
-        {
-            var candidates = MentionLocator.Candidates(example.Text, group.Key);
-            var labels = group.Select(s => s.Label).Distinct().ToList();
-            var coversAll = labels.Count == 1 && candidates.All(start => group.Any(s => s.Start == start));
-            if (coversAll) mentions.Add(new EntityMention(group.Key, labels[0]));
-            else
-                mentions.AddRange(group.Select(span =>
-                {
-                    var index = candidates.ToList().IndexOf(span.Start);
-                    return new EntityMention(group.Key, span.Label, index >= 0 ? index + 1 : null);
-                }));
-        }
-        return mentions;
     }
 
     public Example? Read(JsonElement item, out string? problem)
