@@ -131,7 +131,7 @@ public sealed class LlmGateway : IDisposable
             }, context);
             return (response, attempts, retries);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is ClientResultException || TransientFailures.IsTransient(e))
         {
             var what = TransientFailures.IsTransient(e) ? $"failed after {attempts} attempt(s)" : "was refused";
             throw new LocusException($"LLM request (round {request.Round}, request {request.Index}) to {Options.RedactedEndpoint}, model '{Options.Model}', {what}: "

@@ -50,7 +50,7 @@ internal sealed record FakeReply(int Status, string Body, IReadOnlyDictionary<st
 
 /// <summary>
 /// An in-process OpenAI-compatible server on 127.0.0.1 and a free port: POST /v1/chat/completions answers with what
-/// the responder returns for each call (numbered from 0); GET /v1/models lists one model. Records every request.
+/// the responder returns for each call (numbered from 0); other routes answer 404. Records every request.
 /// </summary>
 internal sealed class FakeOpenAiServer : IDisposable
 {
@@ -128,9 +128,7 @@ internal sealed class FakeOpenAiServer : IDisposable
             lock (_requests) _requests.Add(request);
 
             FakeReply reply;
-            if (request.Method == "GET" && request.Path == "/v1/models")
-                reply = new FakeReply(200, """{"object":"list","data":[{"id":"fake-model","object":"model","owned_by":"test"}]}""");
-            else if (request.Method == "POST" && request.Path == "/v1/chat/completions")
+            if (request.Method == "POST" && request.Path == "/v1/chat/completions")
             {
                 var call = Interlocked.Increment(ref _chatCalls) - 1;
                 var inFlight = Interlocked.Increment(ref _inFlight);

@@ -28,6 +28,17 @@ public sealed class LlmSynthesizerTests
         }
     }
 
+    /// <summary>Collects progress reports synchronously (Progress&lt;T&gt; would post them later).</summary>
+    private sealed class ProgressLog : IProgress<SynthesisProgress>
+    {
+        public List<SynthesisProgress> Reports { get; } = [];
+
+        public void Report(SynthesisProgress value)
+        {
+            lock (Reports) Reports.Add(value);
+        }
+    }
+
     // Requests run concurrently, so answers are chosen from the request, not from the arrival order: with focus
     // rotation, request i of round 1 emphasises label i of the schema.
     private static int RequestIndex(ReceivedRequest request, LabelSchema schema) =>
@@ -130,8 +141,11 @@ public sealed class LlmSynthesizerTests
         using var gateway = LlmGateway.Create(SynthesisFixtures.Options(server));
         var retriever = new RecordingRetriever("Heidi sailed to Malta.", "Ivan joined Globex.");
         var options = Small(rounds: 3, requests: 1);
+        var progress = new ProgressLog();
 
-        var result = await new LlmSynthesizer(gateway, options, retriever).SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
+        var result = await new LlmSynthesizer(gateway, options, retriever).SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds(), progress);
+
+        Assert.Equal([new SynthesisProgress(1, 3, 1, 3, 0), new SynthesisProgress(2, 3, 2, 3, 1), new SynthesisProgress(3, 3, 3, 3, 2)], progress.Reports);
 
         Assert.Equal(3, result.Examples.Count);
         Assert.Equal([1, 2, 3], result.Examples.Select(e => e.Provenance.Round!.Value));
@@ -157,13 +171,14 @@ public sealed class LlmSynthesizerTests
         using var server = new FakeOpenAiServer(BySeed);
         var options = SynthesisFixtures.Options(server, folder.Path);
         options.PromptPricePer1KTokens = 2m;
+        var logger = new ListLogger();
 
         SynthesisResult first, second;
-        using (var gateway = LlmGateway.Create(options))
-            first = await new LlmSynthesizer(gateway, Small(rounds: 2, requests: 2)).SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
+        using (var gateway = LlmGateway.Create(options, logger))
+            first = await new LlmSynthesizer(gateway, Small(rounds: 2, requests: 2), logger: logger).SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
         Assert.Equal(4, server.ChatCalls);
-        using (var gateway = LlmGateway.Create(options))
-            second = await new LlmSynthesizer(gateway, Small(rounds: 2, requests: 2)).SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
+        using (var gateway = LlmGateway.Create(options, logger))
+            second = await new LlmSynthesizer(gateway, Small(rounds: 2, requests: 2), logger: logger).SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
 
         Assert.Equal(4, server.ChatCalls);
         Assert.Equal(Describe(first), Describe(second));
@@ -175,6 +190,8 @@ public sealed class LlmSynthesizerTests
         Assert.Equal(0m, second.Usage.Cost);
         Assert.Equal(first.Usage.PromptTokens, second.Usage.CachedPromptTokens);
         Assert.DoesNotContain(SynthesisFixtures.ApiKey, JsonSerializer.Serialize(second));
+        Assert.NotEmpty(logger.Lines);
+        Assert.All(logger.Lines, line => Assert.DoesNotContain(SynthesisFixtures.ApiKey, line));
     }
 
     [Fact]
