@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Locus.Synthesis;
+using Locus.Tests.TestSupport;
+using Microsoft.Extensions.AI;
+
+namespace Locus.Tests.Synthesis;
+
+public sealed class LlmGatewayTests
+{
+    private static LlmRequest Request(int index = 0, string prompt = "Write examples.") =>
+        new([new ChatMessage(ChatRole.User, prompt)], Round: 1, Index: index);
+
+    [Fact]
+    public async Task SendsModelMessagesTemperatureSeedAndResponseFormatWithTheKeyAsBearer()
+    {
+        using var server = FakeOpenAiServer.Scripted(FakeReply.Completion("""{"examples": []}"""));
+        using var gateway = LlmGateway.Create(SynthesisFixtures.Options(server));
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"examples":{"type":"array"}},"required":["examples"]}""").RootElement;
+
+        var response = await gateway.CompleteAsync(Request() with { OutputSchema = schema, Seed = 42 });
+
+        Assert.Equal("""{"examples": []}""", response.Text);
+        var sent = Assert.Single(server.ChatRequests);
+        Assert.Equal($"Bearer {SynthesisFixtures.ApiKey}", sent.Authorization);
+        var body = sent.Json;
+        Assert.Equal("fake-model", body["model"]!.GetValue<string>());
+        Assert.Equal(0.7, body["temperature"]!.GetValue<double>(), 5);
+        Assert.Equal(42, body["seed"]!.GetValue<long>());
+        Assert.Equal("user", body["messages"]![0]!["role"]!.GetValue<string>());
+        Assert.Equal("Write examples.", sent.PromptText);
+        var format = body["response_format"]!;
+        Assert.Equal("json_schema", format["type"]!.GetValue<string>());
+        Assert.Equal("locus_examples", format["json_schema"]!["name"]!.GetValue<string>());
+        Assert.Equal("examples", format["json_schema"]!["schema"]!["required"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(JsonOutputMode.JsonObject, "json_object")]
+    [InlineData(JsonOutputMode.None, null)]
+    public async Task JsonModeDecidesTheResponseFormat(JsonOutputMode mode, string? expectedType)
+    {
+        using var server = FakeOpenAiServer.Scripted(FakeReply.Completion("{}"));
+        var options = SynthesisFixtures.Options(server);
+        options.JsonMode = mode;
+        using var gateway = LlmGateway.Create(options);
+
+        await gateway.CompleteAsync(Request() with { OutputSchema = JsonDocument.Parse("{}").RootElement });
+
+        Assert.Equal(expectedType, server.ChatRequests[0].Json["response_format"]?["type"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RetriesOn429HonouringRetryAfterAndOn500ThenSucceeds()
+    {
+        using var server = FakeOpenAiServer.Scripted(
+            FakeReply.Error(429, "rate limited", new Dictionary<string, string> { ["Retry-After"] = "1" }),
+            FakeReply.Error(500, $"internal error while serving key {SynthesisFixtures.ApiKey}"),
+            FakeReply.Completion("ok", promptTokens: 11, completionTokens: 7));
+        var logger = new ListLogger();
+        using var gateway = LlmGateway.Create(SynthesisFixtures.Options(server), logger);
+
+        var response = await gateway.CompleteAsync(Request());
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(3, server.ChatCalls);
+        Assert.Equal(3, response.Call.Attempts);
+        Assert.Collection(response.Call.Retries,
+            first =>
+            {
+                Assert.Equal(1, first.Attempt);
+                Assert.Contains("HTTP 429", first.Reason);
+                Assert.Equal(TimeSpan.FromSeconds(1), first.Delay); // the server's Retry-After, not the 10 ms back-off
+            },
+            second =>
+            {
+                Assert.Equal(2, second.Attempt);
+                Assert.Contains("HTTP 500", second.Reason);
+                Assert.InRange(second.Delay, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+            });
+        Assert.Equal(2, logger.Lines.Count(l => l.StartsWith("Warning")));
+        Assert.All(logger.Lines, line => Assert.DoesNotContain(SynthesisFixtures.ApiKey, line));
+        Assert.Contains(logger.Lines, line => line.Contains(SecretMask));
+    }
+
+    private const string SecretMask = "***";
+
+    [Fact]
+    public async Task RetriesAnAttemptThatTimesOut()
+    {
+        using var server = FakeOpenAiServer.Scripted(
+            FakeReply.Completion("too late") with { Delay = TimeSpan.FromSeconds(20) },
+            FakeReply.Completion("in time"));
+        var options = SynthesisFixtures.Options(server);
+        options.Timeout = TimeSpan.FromMilliseconds(400);
+        using var gateway = LlmGateway.Create(options);
+
+        var response = await gateway.CompleteAsync(Request());
+
+        Assert.Equal("in time", response.Text);
+        Assert.Equal(2, response.Call.Attempts);
+        Assert.Contains("no answer within", Assert.Single(response.Call.Retries).Reason);
+    }
+
+    [Fact]
+    public async Task GivesUpAfterTheLastRetryWithAClearError()
+    {
+        using var server = FakeOpenAiServer.Scripted(FakeReply.Error(503, "overloaded"));
+        var options = SynthesisFixtures.Options(server);
+        options.MaxRetries = 2;
+        using var gateway = LlmGateway.Create(options);
+
+        var error = await Assert.ThrowsAsync<LocusException>(() => gateway.CompleteAsync(Request()));
+
+        Assert.Equal(3, server.ChatCalls);
+        Assert.Contains("failed after 3 attempt(s)", error.Message);
+        Assert.Contains("HTTP 503", error.Message);
+        Assert.Contains("fake-model", error.Message);
+    }
+
+    [Fact]
+    public async Task DoesNotRetryARefusalAndNeverShowsTheKey()
+    {
+        using var server = FakeOpenAiServer.Scripted(FakeReply.Error(401, $"Incorrect API key provided: {SynthesisFixtures.ApiKey}"));
+        var logger = new ListLogger();
+        using var gateway = LlmGateway.Create(SynthesisFixtures.Options(server), logger);
+
+        var error = await Assert.ThrowsAsync<LocusException>(() => gateway.CompleteAsync(Request()));
+
+        Assert.Equal(1, server.ChatCalls);
+        Assert.Equal($"Bearer {SynthesisFixtures.ApiKey}", server.ChatRequests[0].Authorization);
+        Assert.Contains("was refused", error.Message);
+        Assert.Contains("HTTP 401", error.Message);
+        Assert.Contains("Incorrect API key provided: " + SecretMask, error.Message);
+        Assert.DoesNotContain(SynthesisFixtures.ApiKey, error.ToString());
+        Assert.All(logger.Lines, line => Assert.DoesNotContain(SynthesisFixtures.ApiKey, line));
+    }
+
+    [Fact]
+    public async Task BoundsTheRequestsInFlight()
+    {
+        using var server = new FakeOpenAiServer((_, call) => FakeReply.Completion($"answer {call}") with { Delay = TimeSpan.FromMilliseconds(150) });
+        var options = SynthesisFixtures.Options(server);
+        options.MaxConcurrency = 2;
+        using var gateway = LlmGateway.Create(options);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => gateway.CompleteAsync(Request(i))));
+
+        Assert.Equal(6, server.ChatCalls);
+        Assert.InRange(server.MaxInFlight, 1, 2);
+        Assert.Equal(6, answers.Select(a => a.Text).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CachesAnswersOnDiskWithoutTheKey()
+    {
+        using var folder = new TempDir();
+        using var server = new FakeOpenAiServer((_, call) => FakeReply.Completion($"answer {call}", 100, 20));
+        var options = SynthesisFixtures.Options(server, folder.Path);
+        options.PromptPricePer1KTokens = 1m;
+
+        using (var first = LlmGateway.Create(options))
+        {
+            Assert.Equal("answer 0", (await first.CompleteAsync(Request(0))).Text);
+            Assert.Equal("answer 1", (await first.CompleteAsync(Request(1))).Text);
+        }
+        using var second = LlmGateway.Create(options);
+        var again = await second.CompleteAsync(Request(1));
+        var changedPrompt = await second.CompleteAsync(Request(1, "Write other examples."));
+
+        Assert.Equal("answer 1", again.Text);
+        Assert.True(again.Call.FromCache);
+        Assert.Equal(0, again.Call.Attempts);
+        Assert.Equal(0m, again.Call.Cost);
+        Assert.Equal(100, again.Call.PromptTokens);
+        Assert.Equal("answer 2", changedPrompt.Text); // a different prompt is a different key
+        Assert.Equal(3, server.ChatCalls);
+        var files = Directory.GetFiles(folder.Path, "*.json", SearchOption.AllDirectories);
+        Assert.Equal(3, files.Length);
+        Assert.All(files, f => Assert.DoesNotContain(SynthesisFixtures.ApiKey, File.ReadAllText(f)));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task AccountsTokensAndCostFromTheServersUsage()
+    {
+        using var server = new FakeOpenAiServer((_, call) => FakeReply.Completion("x", promptTokens: 1000 + call * 500, completionTokens: 200));
+        var options = SynthesisFixtures.Options(server);
+        options.PromptPricePer1KTokens = 0.15m;
+        options.CompletionPricePer1KTokens = 0.6m;
+        using var gateway = LlmGateway.Create(options);
+
+        var first = await gateway.CompleteAsync(Request(0));
+        await gateway.CompleteAsync(Request(1));
+
+        Assert.Equal(1000, first.Call.PromptTokens);
+        Assert.Equal(200, first.Call.CompletionTokens);
+        Assert.Equal(0.15m + 0.12m, first.Call.Cost); // 1000 × 0.15/1000 + 200 × 0.6/1000
+        var totals = gateway.Usage.Totals;
+        Assert.Equal(2, totals.Requests);
+        Assert.Equal(2500, totals.PromptTokens);
+        Assert.Equal(400, totals.CompletionTokens);
+        Assert.Equal(2900, totals.TotalTokens);
+        Assert.Equal(2500 * 0.15m / 1000 + 400 * 0.6m / 1000, totals.Cost);
+        Assert.Equal(2, totals.HttpAttempts);
+    }
+
+    [Fact]
+    public void RefusesToStartWithoutAnEndpoint()
+    {
+        var error = Assert.Throws<LocusException>(() => LlmGateway.Create(new LlmEndpointOptions()));
+        Assert.Contains("LOCUS_LLM_ENDPOINT", error.Message);
+    }
+}
