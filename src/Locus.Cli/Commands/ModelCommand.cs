@@ -12,6 +12,7 @@ public static class ModelCommand
     {
         var model = new Command("model", "Fetch and inspect models in Hugging Face layout (config.json, model.safetensors, tokenizer files).");
         model.Subcommands.Add(CreateDownload());
+        model.Subcommands.Add(ModelInfoCommand.Create());
         return model;
     }
 
@@ -64,7 +65,7 @@ public static class ModelCommand
     /// Plain progress lines on stderr: one when a file starts, one per tenth of it, one when it ends.
     /// Written synchronously (unlike <see cref="Progress{T}"/>) so lines never arrive after the result.
     /// </summary>
-    private sealed class LineProgress(TextWriter error) : IProgress<HubDownloadProgress>
+    internal sealed class LineProgress(TextWriter error) : IProgress<HubDownloadProgress>
     {
         private string? _file;
         private int _lastTenth = -1;
