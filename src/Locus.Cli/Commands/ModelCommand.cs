@@ -50,13 +50,16 @@ public static class ModelCommand
         return download;
     }
 
+    /// <summary>The name --json output gives a model's source: "local", "cache" or "hub".</summary>
+    internal static string SourceName(ModelSource source) => source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", _ => "local" };
+
     private static string ToJson(ResolvedModel model) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["folder"] = model.Folder,
         ["repo"] = model.Id?.RepoId,
         ["revision"] = model.Id?.Revision,
         ["commit"] = model.Commit,
-        ["source"] = model.Source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", _ => "local" },
+        ["source"] = SourceName(model.Source),
         ["files"] = model.Files,
         ["bytes_downloaded"] = model.BytesDownloaded,
     });

@@ -63,7 +63,7 @@ public static class ModelInfoCommand
         var report = new JsonObject
         {
             ["folder"] = resolved.Folder,
-            ["source"] = resolved.Source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", _ => "local" },
+            ["source"] = ModelCommand.SourceName(resolved.Source),
             ["repo"] = resolved.Id?.RepoId,
             ["commit"] = resolved.Commit,
         };
@@ -77,6 +77,7 @@ public static class ModelInfoCommand
             ["model_max_length"] = tokenizer.ModelMaxLength,
         };
         report["sample"] = tokenizer is null ? null : Tokenise(tokenizer, sample);
+        report["warnings"] = new JsonArray(Warnings(report).Select(w => (JsonNode?)w).ToArray());
         return report;
     }
 
@@ -134,6 +135,14 @@ public static class ModelInfoCommand
             ? TokenizerFactory.FromFolder(folder)
             : null;
 
+    /// <summary>Mismatches between the model and its tokenizer that would fail at training or inference time.</summary>
+    static IEnumerable<string> Warnings(JsonObject report)
+    {
+        if (report["tokenizer"] is JsonObject tokenizer && report["vocab_size"] is { } vocab
+            && tokenizer["vocab_size"]!.GetValue<int>() > vocab.GetValue<int>())
+            yield return $"the tokenizer has {tokenizer["vocab_size"]} ids but the model's vocab_size is {vocab}: ids from {vocab} on have no embedding";
+    }
+
     static JsonObject Tokenise(HuggingFaceTokenizer tokenizer, string text)
     {
         var encoding = tokenizer.Encode(text);
@@ -179,6 +188,7 @@ public static class ModelInfoCommand
             + (tokenizer["model_max_length"] is { } max ? $", model_max_length {max}" : ""));
         var sample = report["sample"]!.AsObject();
         var text = sample["text"]!.GetValue<string>();
+        foreach (var warning in report["warnings"]!.AsArray()) output.WriteLine($"warning:      {warning}");
         output.WriteLine($"sample:       {JsonSerializer.Serialize(text, Readable)}");
         output.WriteLine($"  {"#",3}  {"token",-20} {"id",8}  {"offsets",-10} text");
         var index = 0;

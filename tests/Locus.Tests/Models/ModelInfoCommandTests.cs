@@ -92,6 +92,9 @@ public sealed class ModelInfoCommandTests : IDisposable
         Assert.Equal(ids, sample.Select(t => t!["id"]!.GetValue<int>()));
         Assert.Equal(offsets, sample.Select(t => (t!["start"]!.GetValue<int>(), t["end"]!.GetValue<int>())));
         Assert.Equal([true, false, false, false, false, true], sample.Select(t => t!["special"]!.GetValue<bool>()));
+        // The fixture model is tiny (vocab_size 1000) but the tokenizer is the real DeBERTa-v3 one.
+        Assert.Equal("the tokenizer has 128001 ids but the model's vocab_size is 1000: ids from 1000 on have no embedding",
+            Assert.Single(report["warnings"]!.AsArray())!.GetValue<string>());
     }
 
     [Fact]
@@ -107,6 +110,7 @@ public sealed class ModelInfoCommandTests : IDisposable
         Assert.Matches(@"\n  classifier\s+165\r?\n", output);
         Assert.Contains("dtype F32", output);
         Assert.Contains("tokenizer:    SentencePiece", output);
+        Assert.Contains("warning:      the tokenizer has 128001 ids", output);
         // "▁world" covers the space before it: offsets 6..12 of "Hello, world!".
         Assert.Matches(@"▁world\s+447\s+6\.\.12\s+"" world""", output);
     }
@@ -120,6 +124,7 @@ public sealed class ModelInfoCommandTests : IDisposable
         var report = JsonNode.Parse(output)!;
         Assert.Null(report["tokenizer"]);
         Assert.Null(report["sample"]);
+        Assert.Empty(report["warnings"]!.AsArray());
         var (_, text, _) = await RunAsync(folder);
         Assert.Contains("tokenizer:    none", text);
     }
