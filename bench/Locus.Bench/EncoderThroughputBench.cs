@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Locus.Models.Bert;
 using Locus.Models.Configuration;
+using Locus.Models.Deberta;
 using Locus.Models.Encoders;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,26 +22,57 @@ public sealed record EncoderBenchConfig(string Name, Func<EncoderConfig> Create,
 /// </summary>
 public static class EncoderThroughputBench
 {
-    /// <summary>The configurations the benchmark knows, by name; add DeBERTa-v3 sizes here.</summary>
+    /// <summary>The configurations the benchmark knows, by name.</summary>
     public static IReadOnlyDictionary<string, EncoderBenchConfig> Configs { get; } = new Dictionary<string, EncoderBenchConfig>(StringComparer.Ordinal)
     {
         ["bert-base"] = new("bert-base", BertConfig.Base, StandardEncoderFlops),
+        ["deberta-v3-xsmall"] = new("deberta-v3-xsmall", DebertaV2Config.DebertaV3XSmall, DisentangledEncoderFlops),
+        ["deberta-v3-small"] = new("deberta-v3-small", DebertaV2Config.DebertaV3Small, DisentangledEncoderFlops),
+        ["deberta-v3-base"] = new("deberta-v3-base", DebertaV2Config.DebertaV3Base, DisentangledEncoderFlops),
     };
 
     /// <summary>
-    /// Matmul FLOPs of a standard post-LN encoder forward (BERT family): per layer the Q, K, V and output
-    /// projections (4·2·T·H²), scores and context (2·2·B·L²·H) and the feed-forward block (2·2·T·H·I), T = B·L;
+    /// Matmul FLOPs of a standard post-LN encoder forward (BERT family): <see cref="StandardLayerFlops"/> per layer
     /// plus the pooler (2·B·H²).
     /// </summary>
-    public static double StandardEncoderFlops(EncoderConfig config, long batch, long seq)
+    public static double StandardEncoderFlops(EncoderConfig config, long batch, long seq) =>
+        config.NumHiddenLayers * StandardLayerFlops(config, batch, seq) + 2.0 * batch * config.HiddenSize * config.HiddenSize;
+
+    /// <summary>
+    /// Matmul FLOPs of one standard encoder layer: the Q, K, V and output projections (4·2·T·H²), scores and
+    /// context (2·2·B·L²·H) and the feed-forward block (2·2·T·H·I), T = B·L.
+    /// </summary>
+    public static double StandardLayerFlops(EncoderConfig config, long batch, long seq)
     {
         double tokens = batch * seq, h = config.HiddenSize, i = config.IntermediateSize;
-        var perLayer = 4 * 2 * tokens * h * h + 2 * 2 * batch * (double)seq * seq * h + 2 * 2 * tokens * h * i;
-        return config.NumHiddenLayers * perLayer + 2 * batch * h * h;
+        return 4 * 2 * tokens * h * h + 2 * 2 * batch * (double)seq * seq * h + 2 * 2 * tokens * h * i;
     }
 
     /// <summary>
-    /// Runs the benchmark. Options: --configs bert-base[,…] --batch 32 --seq 128 --iterations 3 --warmup 1
+    /// Matmul FLOPs of a DeBERTa-v2/v3 forward (DebertaV2Model: no pooler). Each layer is a standard layer plus,
+    /// for each relative term in pos_att_type, the projection of the 2S relative-position embeddings (S the
+    /// attention span, 256 buckets in v3) through key_proj for c2p or query_proj for p2c (pos_key_proj /
+    /// pos_query_proj when keys are not shared): 2·2S·H²; and the queries (c2p) or keys (p2c) of every head
+    /// against those 2S projected positions before the gather: 2·B·h·L·2S·d = 2·B·L·2S·H. The full 2S table is
+    /// used whatever L, as in HF, so at L = 128 each relative term costs 4× the content QKᵀ. Plus embed_proj
+    /// (2·T·E·H) when embedding_size differs from hidden_size, and the ConvLayer (2·T·H·(H / groups)·k) of
+    /// v2-xlarge/xxlarge.
+    /// </summary>
+    public static double DisentangledEncoderFlops(EncoderConfig config, long batch, long seq)
+    {
+        var deberta = (DebertaV2Config)config;
+        double tokens = batch * seq, h = deberta.HiddenSize;
+        var relativeTerms = deberta.RelativeAttention ? deberta.PosAttType.Distinct().Count() : 0;
+        double positions = 2.0 * deberta.AttentionSpan;
+        var relativePerTerm = 2 * positions * h * h + 2 * batch * (double)seq * positions * h;
+        var perLayer = StandardLayerFlops(deberta, batch, seq) + relativeTerms * relativePerTerm;
+        var embedProj = deberta.ResolvedEmbeddingSize != deberta.HiddenSize ? 2 * tokens * deberta.ResolvedEmbeddingSize * h : 0;
+        var conv = deberta.ConvKernelSize > 0 ? 2 * tokens * h * (h / deberta.ConvGroups) * deberta.ConvKernelSize : 0;
+        return deberta.NumHiddenLayers * perLayer + embedProj + conv;
+    }
+
+    /// <summary>
+    /// Runs the benchmark. Options: --configs bert-base[,deberta-v3-base,…] (see <see cref="Configs"/>) --batch 32 --seq 128 --iterations 3 --warmup 1
     /// --threads 2 --dtypes float32,bfloat16 --out bench-results/encoder-throughput.json.
     /// </summary>
     public static Task<int> RunAsync(string[] args)
@@ -50,7 +82,7 @@ public static class EncoderThroughputBench
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"encoder-throughput: {e.Message}");
-            Console.Error.WriteLine("usage: encoder-throughput [--configs bert-base] [--batch 32] [--seq 128] [--iterations 3] [--warmup 1] [--threads 2] [--dtypes float32,bfloat16] [--out FILE]");
+            Console.Error.WriteLine($"usage: encoder-throughput [--configs {string.Join("|", Configs.Keys)}[,…]] [--batch 32] [--seq 128] [--iterations 3] [--warmup 1] [--threads 2] [--dtypes float32,bfloat16] [--out FILE]");
             return Task.FromResult(2);
         }
 
@@ -86,7 +118,7 @@ public static class EncoderThroughputBench
                 MALLOC_TRIM_THRESHOLD_ = Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") ?? "default",
             },
             matmul_peak_gflops = peaks.ToDictionary(kv => DtypeName(kv.Key), kv => Math.Round(kv.Value, 1)),
-            flops_counted = "matmul FLOPs of the forward pass (2 per multiply-add): projections, attention scores/context, feed-forward, pooler",
+            flops_counted = "matmul FLOPs of the forward pass (2 per multiply-add): projections, attention scores/context, feed-forward, pooler (BERT); DeBERTa adds the c2p/p2c relative-position projections and score matmuls",
             results = rows,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
@@ -116,7 +148,7 @@ public static class EncoderThroughputBench
         {
             using var scope = NewDisposeScope();
             var watch = Stopwatch.StartNew();
-            _ = model.forward(input); // CPU kernels are synchronous: the pass is complete when forward returns
+            _ = model.call(input); // CPU kernels are synchronous: the pass is complete when forward returns
             watch.Stop();
             if (i >= options.Warmup) seconds.Add(watch.Elapsed.TotalSeconds);
         }

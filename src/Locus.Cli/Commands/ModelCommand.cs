@@ -12,6 +12,7 @@ public static class ModelCommand
     {
         var model = new Command("model", "Fetch and inspect models in Hugging Face layout (config.json, model.safetensors, tokenizer files).");
         model.Subcommands.Add(CreateDownload());
+        model.Subcommands.Add(ModelInfoCommand.Create());
         return model;
     }
 
@@ -49,13 +50,16 @@ public static class ModelCommand
         return download;
     }
 
+    /// <summary>The name --json output gives a model's source: "local", "cache" or "hub".</summary>
+    internal static string SourceName(ModelSource source) => source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", _ => "local" };
+
     private static string ToJson(ResolvedModel model) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["folder"] = model.Folder,
         ["repo"] = model.Id?.RepoId,
         ["revision"] = model.Id?.Revision,
         ["commit"] = model.Commit,
-        ["source"] = model.Source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", _ => "local" },
+        ["source"] = SourceName(model.Source),
         ["files"] = model.Files,
         ["bytes_downloaded"] = model.BytesDownloaded,
     });
@@ -64,7 +68,7 @@ public static class ModelCommand
     /// Plain progress lines on stderr: one when a file starts, one per tenth of it, one when it ends.
     /// Written synchronously (unlike <see cref="Progress{T}"/>) so lines never arrive after the result.
     /// </summary>
-    private sealed class LineProgress(TextWriter error) : IProgress<HubDownloadProgress>
+    internal sealed class LineProgress(TextWriter error) : IProgress<HubDownloadProgress>
     {
         private string? _file;
         private int _lastTenth = -1;

@@ -49,9 +49,6 @@ public sealed class BertEmbeddings : Module<Tensor, Tensor?, Tensor>
         embeddings = dropout.call(LayerNorm.call(embeddings));
         return embeddings.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Zeroes the word embedding of pad_token_id, as HF's _init_weights does for padding_idx.</summary>
-    internal void ZeroPaddingRow() => EncoderWeightInit.ZeroPaddingRow(word_embeddings, config.PadTokenId);
 }
 
 /// <summary>Multi-head scaled dot-product self-attention with an additive padding mask.</summary>
@@ -147,8 +144,8 @@ public sealed class BertAttention : Module<Tensor, Tensor, (Tensor Output, Tenso
     public override (Tensor Output, Tensor Probs) forward(Tensor hiddenStates, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var (context, probs) = self.forward(hiddenStates, attentionMask);
-        var attentionOutput = output.forward(context, hiddenStates);
+        var (context, probs) = self.call(hiddenStates, attentionMask);
+        var attentionOutput = output.call(context, hiddenStates);
         return (attentionOutput.MoveToOuterDisposeScope(), probs.MoveToOuterDisposeScope());
     }
 }
@@ -220,8 +217,8 @@ public sealed class BertLayer : Module<Tensor, Tensor, (Tensor Output, Tensor Pr
     public override (Tensor Output, Tensor Probs) forward(Tensor hiddenStates, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var (attentionOutput, probs) = attention.forward(hiddenStates, attentionMask);
-        var layerOutput = output.forward(intermediate.call(attentionOutput), attentionOutput);
+        var (attentionOutput, probs) = attention.call(hiddenStates, attentionMask);
+        var layerOutput = output.call(intermediate.call(attentionOutput), attentionOutput);
         return (layerOutput.MoveToOuterDisposeScope(), probs.MoveToOuterDisposeScope());
     }
 }
@@ -250,7 +247,7 @@ public sealed class BertEncoder : Module<Tensor, Tensor, bool, bool, EncoderOutp
         var hidden = hiddenStates;
         foreach (var layerModule in layer)
         {
-            var (layerOutput, probs) = layerModule.forward(hidden, attentionMask);
+            var (layerOutput, probs) = layerModule.call(hidden, attentionMask);
             if (allAttentions is null) probs.Dispose();
             else allAttentions.Add(probs);
             if (allHiddenStates is null && !ReferenceEquals(hidden, hiddenStates)) hidden.Dispose();
@@ -336,9 +333,9 @@ public sealed class BertModel : EncoderModel
             throw new ArgumentException($"input_ids must be [batch, seq] and attention_mask the same shape; got [{string.Join(", ", inputIds.shape)}] and [{string.Join(", ", attentionMask.shape)}]", nameof(input));
 
         using var scope = NewDisposeScope();
-        var embeddingOutput = embeddings.forward(inputIds, input.TokenTypeIds);                    // [B, L, H]
+        var embeddingOutput = embeddings.call(inputIds, input.TokenTypeIds);                    // [B, L, H]
         var extendedMask = ExtendedAttentionMask(attentionMask, embeddingOutput.dtype);            // [B, 1, 1, L]
-        var encoderOutput = encoder.forward(embeddingOutput, extendedMask, input.OutputHiddenStates, input.OutputAttentions);
+        var encoderOutput = encoder.call(embeddingOutput, extendedMask, input.OutputHiddenStates, input.OutputAttentions);
         var pooledOutput = pooler?.call(encoderOutput.LastHiddenState);                         // [B, H]
         return (encoderOutput with { PoolerOutput = pooledOutput }).MoveToOuterDisposeScope();
     }
@@ -355,15 +352,7 @@ public sealed class BertModel : EncoderModel
     }
 
     /// <summary>HF's BertPreTrainedModel._init_weights applied to every submodule of <paramref name="root"/>.</summary>
-    internal static void InitWeights(Module root, BertConfig config, long? seed)
-    {
-        using var generator = EncoderWeightInit.CreateGenerator(seed);
-        EncoderWeightInit.Apply(root, config.InitializerRange, generator);
-        foreach (var (_, module) in root.named_modules())
-        {
-            if (module is BertEmbeddings bertEmbeddings) bertEmbeddings.ZeroPaddingRow();
-        }
-    }
+    internal static void InitWeights(Module root, BertConfig config, long? seed) => EncoderWeightInit.Initialise(root, config, seed);
 }
 
 /// <summary>BERT with a per-token linear classifier (no pooler), for NER: HF's BertForTokenClassification.</summary>

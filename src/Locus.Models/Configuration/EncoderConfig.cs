@@ -70,7 +70,7 @@ public abstract class EncoderConfig
         NumHiddenLayers = json.Int("num_hidden_layers", NumHiddenLayers);
         NumAttentionHeads = json.Int("num_attention_heads", NumAttentionHeads);
         IntermediateSize = json.Int("intermediate_size", IntermediateSize);
-        HiddenAct = json.Choice("hidden_act", HiddenAct, "gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish");
+        HiddenAct = json.Choice("hidden_act", HiddenAct, [.. Encoders.EncoderActivations.Names]);
         HiddenDropoutProb = json.Double("hidden_dropout_prob", HiddenDropoutProb);
         AttentionProbsDropoutProb = json.Double("attention_probs_dropout_prob", AttentionProbsDropoutProb);
         MaxPositionEmbeddings = json.Int("max_position_embeddings", MaxPositionEmbeddings);

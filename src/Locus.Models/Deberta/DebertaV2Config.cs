@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Locus.Models.Configuration;
+using Locus.Models.Encoders;
 
 namespace Locus.Models.Deberta;
 
@@ -9,8 +10,6 @@ namespace Locus.Models.Deberta;
 /// </summary>
 public sealed class DebertaV2Config : EncoderConfig
 {
-    static readonly string[] Activations = ["gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish", "tanh"];
-
     string source = nameof(DebertaV2Config);
 
     /// <summary>Creates a configuration with Hugging Face's DebertaV2Config defaults (the deberta-v2-xlarge shape).</summary>
@@ -85,9 +84,6 @@ public sealed class DebertaV2Config : EncoderConfig
     /// <summary>The embedding width after resolving null to <c>hidden_size</c>.</summary>
     public int ResolvedEmbeddingSize => EmbeddingSize ?? HiddenSize;
 
-    /// <summary>Number of labels of a task head (HF's default is 2 when <c>id2label</c> is absent).</summary>
-    public int NumLabels => Labels?.Count ?? 2;
-
     /// <summary>Reads and validates <c>config.json</c> from a model folder or a file.</summary>
     public static DebertaV2Config Load(string folderOrFile) => FromJson(ConfigJson.Load(folderOrFile));
 
@@ -138,9 +134,9 @@ public sealed class DebertaV2Config : EncoderConfig
         if (HiddenSize <= 0 || NumAttentionHeads <= 0 || HiddenSize % NumAttentionHeads != 0)
             throw Error("num_attention_heads", $"hidden_size {HiddenSize} must be a positive multiple of num_attention_heads {NumAttentionHeads}");
         if (TypeVocabSize < 0) throw Error("type_vocab_size", $"must be 0 (no token types) or positive, got {TypeVocabSize}");
-        if (!Activations.Contains(HiddenAct)) throw Unsupported("hidden_act", HiddenAct, Activations);
-        if (!Activations.Contains(PoolerHiddenAct)) throw Unsupported("pooler_hidden_act", PoolerHiddenAct, Activations);
-        if (!Activations.Contains(ConvAct)) throw Unsupported("conv_act", ConvAct, Activations);
+        if (!EncoderActivations.Names.Contains(HiddenAct)) throw Unsupported("hidden_act", HiddenAct, EncoderActivations.Names);
+        if (!EncoderActivations.Names.Contains(PoolerHiddenAct)) throw Unsupported("pooler_hidden_act", PoolerHiddenAct, EncoderActivations.Names);
+        if (!EncoderActivations.Names.Contains(ConvAct)) throw Unsupported("conv_act", ConvAct, EncoderActivations.Names);
         foreach (var type in PosAttType)
             if (type is not ("c2p" or "p2c")) throw Unsupported("pos_att_type", type, ["c2p", "p2c"]);
         foreach (var norm in NormRelEbdParts)

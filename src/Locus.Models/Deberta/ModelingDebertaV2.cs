@@ -246,13 +246,13 @@ public sealed class DebertaV2Attention : nn.Module<Tensor, Tensor, Tensor?, Tens
 public sealed class DebertaV2Intermediate : nn.Module<Tensor, Tensor>
 {
     readonly Linear dense;
-    readonly string activation;
+    readonly Func<Tensor, Tensor> intermediate_act_fn;
 
     /// <summary>Builds the expansion.</summary>
     public DebertaV2Intermediate(DebertaV2Config config) : base(nameof(DebertaV2Intermediate))
     {
         dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
-        activation = config.HiddenAct;
+        intermediate_act_fn = EncoderActivations.Get(config.HiddenAct);
         RegisterComponents();
     }
 
@@ -260,7 +260,7 @@ public sealed class DebertaV2Intermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         using var scope = NewDisposeScope();
-        return DebertaV2Activations.Apply(activation, dense.call(hiddenStates)).MoveToOuterDisposeScope();
+        return intermediate_act_fn(dense.call(hiddenStates)).MoveToOuterDisposeScope();
     }
 }
 
@@ -323,7 +323,7 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
     readonly Conv1d conv;
     readonly LayerNorm LayerNorm;
     readonly Dropout dropout;
-    readonly string activation;
+    readonly Func<Tensor, Tensor> conv_act;
 
     /// <summary>Builds the convolution (same-length padding).</summary>
     public ConvLayer(DebertaV2Config config) : base(nameof(ConvLayer))
@@ -331,7 +331,7 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
         conv = nn.Conv1d(config.HiddenSize, config.HiddenSize, config.ConvKernelSize, padding: (config.ConvKernelSize - 1) / 2, groups: config.ConvGroups);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
-        activation = config.ConvAct;
+        conv_act = EncoderActivations.Get(config.ConvAct);
         RegisterComponents();
     }
 
@@ -341,7 +341,7 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var outputs = conv.call(hiddenStates.permute(0, 2, 1)).permute(0, 2, 1);              // [B, L, H]
         outputs = outputs.masked_fill(inputMask.eq(0).unsqueeze(-1), 0);
-        outputs = DebertaV2Activations.Apply(activation, dropout.call(outputs));
+        outputs = conv_act(dropout.call(outputs));
         var normed = LayerNorm.call(residualStates + outputs);
         return (normed * inputMask.unsqueeze(2).to_type(normed.dtype)).MoveToOuterDisposeScope();
     }
@@ -396,13 +396,21 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, Enc
         for (var i = 0; i < layer.Count; i++)
         {
             var (output, probs) = layer[i].call(states, pairMask, relativePos, relEmbeddings);
-            if (i == 0 && conv is not null) output = conv.call(hiddenStates, output, attentionMask);
+            // Outputs that were not asked for are released as the loop goes (autograd keeps what it needs).
+            if (allAttentions is null) probs.Dispose();
+            else allAttentions.Add(probs);
+            if (i == 0 && conv is not null)
+            {
+                var convOutput = conv.call(hiddenStates, output, attentionMask);
+                output.Dispose();
+                output = convOutput;
+            }
+            if (allHidden is null && !ReferenceEquals(states, hiddenStates)) states.Dispose();
             allHidden?.Add(output);
-            allAttentions?.Add(probs);
             states = output;
         }
         // The input belongs to the caller's scope; only what this method made moves out.
-        return new EncoderOutput(states, allHidden, allAttentions).MoveToOuterDisposeScope(except: hiddenStates);
+        return new EncoderOutput(states, allHidden, allAttentions).MoveToOuterDisposeScope(callerOwned: hiddenStates);
     }
 
     /// <summary>HF's get_rel_embedding: the [2S, H] table, LayerNorm-ed for v3.</summary>
@@ -442,7 +450,6 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, Enc
         public void Dispose() => table?.Dispose();
     }
 }
-
 /// <summary>The DeBERTa-v2/v3 encoder: embeddings and encoder (HF's DebertaV2Model). Stored under "deberta." in task models.</summary>
 public sealed class DebertaV2Model : EncoderModel
 {
@@ -454,20 +461,20 @@ public sealed class DebertaV2Model : EncoderModel
     /// Builds the model from <paramref name="config"/> with Hugging Face's initialisation (normal(0, initializer_range)
     /// weights, zero biases, LayerNorm 1/0, zero padding embedding); the same <paramref name="seed"/> gives the same weights.
     /// </summary>
-    public DebertaV2Model(DebertaV2Config config, int? seed = null) : this(config, initialize: true, seed) { }
+    public DebertaV2Model(DebertaV2Config config, long? seed = null) : this(config, initialise: true, seed) { }
 
-    DebertaV2Model(DebertaV2Config config, bool initialize, int? seed) : base(nameof(DebertaV2Model))
+    DebertaV2Model(DebertaV2Config config, bool initialise, long? seed) : base(nameof(DebertaV2Model))
     {
         config.Validate();
         this.config = config;
         embeddings = new DebertaV2Embeddings(config);
         encoder = new DebertaV2Encoder(config);
         RegisterComponents();
-        if (initialize) DebertaV2Pretrained.InitWeights(this, config, seed);
+        if (initialise) EncoderWeightInit.Initialise(this, config, seed);
     }
 
-    /// <summary>Builds the modules without HF initialisation, for a caller that initialises or loads every weight.</summary>
-    internal static DebertaV2Model Uninitialized(DebertaV2Config config) => new(config, initialize: false, seed: null);
+    // The encoder of a task model, which initialises all of its weights (these included) itself.
+    internal static DebertaV2Model ForTaskModel(DebertaV2Config config) => new(config, initialise: false, seed: null);
 
     /// <inheritdoc />
     public override EncoderConfig Config => config;
@@ -476,7 +483,7 @@ public sealed class DebertaV2Model : EncoderModel
     public DebertaV2Config DebertaConfig => config;
 
     /// <inheritdoc />
-    public override string BasePrefix => DebertaV2Pretrained.BasePrefix;
+    public override string BasePrefix => "deberta.";
 
     /// <summary>The embeddings module.</summary>
     public DebertaV2Embeddings Embeddings => embeddings;
@@ -485,11 +492,8 @@ public sealed class DebertaV2Model : EncoderModel
     public DebertaV2Encoder Encoder => encoder;
 
     /// <summary>Loads a DeBERTa-v2/v3 folder (config.json + safetensors); a task checkpoint's "deberta." weights load too.</summary>
-    public static DebertaV2Model FromPretrained(string folder, DebertaV2LoadOptions? options = null) =>
-        DebertaV2Pretrained.Load(folder, options, Uninitialized, _ => false);
-
-    /// <summary>Saves config.json (architectures ["DebertaV2Model"]) and model.safetensors in Hugging Face's layout.</summary>
-    public void Save(string folder) => DebertaV2Pretrained.Save(this, config, "DebertaV2Model", folder);
+    public static DebertaV2Model FromPretrained(string folder, EncoderLoadOptions? options = null) =>
+        HuggingFaceLayout.Load(folder, DebertaV2Config.FromJson, (config, seed) => new DebertaV2Model(config, seed), options);
 
     /// <summary>input_ids/attention_mask [B, L] (token_type_ids used only when type_vocab_size > 0) → hidden states [B, L, H].</summary>
     public override EncoderOutput forward(EncoderInput input)
@@ -505,7 +509,7 @@ public sealed class ContextPooler : nn.Module<Tensor, Tensor>
 {
     readonly Linear dense;
     readonly Dropout dropout;
-    readonly string activation;
+    readonly Func<Tensor, Tensor> activation;
 
     /// <summary>Builds the pooler (pooler_hidden_size = hidden_size).</summary>
     public ContextPooler(DebertaV2Config config) : base(nameof(ContextPooler))
@@ -513,7 +517,7 @@ public sealed class ContextPooler : nn.Module<Tensor, Tensor>
         var size = config.PoolerHiddenSize ?? config.HiddenSize;
         dense = nn.Linear(size, size);
         dropout = nn.Dropout(config.PoolerDropout);
-        activation = config.PoolerHiddenAct;
+        activation = EncoderActivations.Get(config.PoolerHiddenAct);
         RegisterComponents();
     }
 
@@ -522,128 +526,125 @@ public sealed class ContextPooler : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var contextToken = hiddenStates.select(1, 0);                                           // [B, H]
-        return DebertaV2Activations.Apply(activation, dense.call(dropout.call(contextToken))).MoveToOuterDisposeScope();
+        return activation(dense.call(dropout.call(contextToken))).MoveToOuterDisposeScope();
     }
 }
 
-/// <summary>Token classification (NER): encoder, dropout, linear classifier per token. Returns logits [B, L, num_labels].</summary>
-public sealed class DebertaV2ForTokenClassification : nn.Module<EncoderInput, Tensor>
+/// <summary>Token classification (NER): encoder, dropout, linear classifier per token (HF's DebertaV2ForTokenClassification).</summary>
+public sealed class DebertaV2ForTokenClassification : EncoderClassifier
 {
     readonly DebertaV2Model deberta;
     readonly Dropout dropout;
     readonly Linear classifier;
-    readonly DebertaV2Config config;
-
-    /// <summary>Builds the model with HF initialisation; id2label (<see cref="EncoderConfig.Labels"/>) sets the label count.</summary>
-    public DebertaV2ForTokenClassification(DebertaV2Config config, int? seed = null) : base(nameof(DebertaV2ForTokenClassification))
-    {
-        this.config = config;
-        deberta = DebertaV2Model.Uninitialized(config);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
-        classifier = nn.Linear(config.HiddenSize, config.NumLabels);
-        RegisterComponents();
-        DebertaV2Pretrained.InitWeights(this, config, seed);
-    }
-
-    /// <summary>The configuration (labels included).</summary>
-    public DebertaV2Config Config => config;
-
-    /// <summary>The encoder.</summary>
-    public DebertaV2Model Deberta => deberta;
 
     /// <summary>
-    /// Loads a folder; from a base checkpoint the classifier is freshly initialised (seeded by
-    /// <see cref="DebertaV2LoadOptions.Seed"/>), as HF's from_pretrained does.
+    /// Builds the model with HF initialisation; labels come from the config's id2label (LABEL_0, LABEL_1 are set on
+    /// it when it has none, as HF's default num_labels 2).
     /// </summary>
-    public static DebertaV2ForTokenClassification FromPretrained(string folder, DebertaV2LoadOptions? options = null) =>
-        DebertaV2Pretrained.Load(folder, options, config => new DebertaV2ForTokenClassification(config, options?.Seed), key => key.StartsWith("classifier.", StringComparison.Ordinal));
+    public DebertaV2ForTokenClassification(DebertaV2Config config, long? seed = null) : base(nameof(DebertaV2ForTokenClassification))
+    {
+        config.Labels ??= DefaultLabels();
+        deberta = DebertaV2Model.ForTaskModel(config);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        classifier = nn.Linear(config.HiddenSize, config.Labels.Count);
+        RegisterComponents();
+        EncoderWeightInit.Initialise(this, config, seed);
+    }
 
-    /// <summary>Saves config.json (architectures ["DebertaV2ForTokenClassification"], id2label) and model.safetensors.</summary>
-    public void Save(string folder) => DebertaV2Pretrained.Save(this, config, "DebertaV2ForTokenClassification", folder);
+    /// <inheritdoc />
+    public override EncoderModel Encoder => deberta;
 
-    /// <summary>input_ids/attention_mask [B, L] → logits [B, L, num_labels].</summary>
-    public override Tensor forward(EncoderInput input)
+    /// <summary>The DeBERTa encoder (HF's <c>model.deberta</c>).</summary>
+    public DebertaV2Model Deberta => deberta;
+
+    /// <inheritdoc />
+    public override ClassificationTask Task => ClassificationTask.TokenClassification;
+
+    /// <summary>
+    /// Loads a token-classification checkpoint, or a base checkpoint with a freshly initialised (reported) classifier,
+    /// seeded by <see cref="EncoderLoadOptions.Seed"/>, as HF's from_pretrained does.
+    /// </summary>
+    public static DebertaV2ForTokenClassification FromPretrained(string folder, EncoderLoadOptions? options = null) =>
+        HuggingFaceLayout.Load(folder, DebertaV2Config.FromJson, (config, seed) => new DebertaV2ForTokenClassification(config, seed), options);
+
+    /// <summary>input_ids/attention_mask [B, L] → logits [B, L, num_labels] and the encoder output.</summary>
+    public override ClassifierOutput forward(EncoderInput input)
     {
         using var scope = NewDisposeScope();
-        var sequenceOutput = deberta.call(input with { OutputHiddenStates = false, OutputAttentions = false }).LastHiddenState;
-        return classifier.call(dropout.call(sequenceOutput)).MoveToOuterDisposeScope();
+        var outputs = deberta.call(input);
+        var logits = classifier.call(dropout.call(outputs.LastHiddenState));                   // [B, L, labels]
+        return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
 }
 
-/// <summary>Sequence classification: encoder, ContextPooler on [CLS], dropout, linear classifier. Returns logits [B, num_labels].</summary>
-public sealed class DebertaV2ForSequenceClassification : nn.Module<EncoderInput, Tensor>
+/// <summary>
+/// Sequence classification: encoder, ContextPooler on [CLS], dropout, linear classifier (HF's
+/// DebertaV2ForSequenceClassification). From a base checkpoint the pooler and the classifier (the keys outside
+/// "deberta.") are freshly initialised.
+/// </summary>
+public sealed class DebertaV2ForSequenceClassification : EncoderClassifier
 {
     readonly DebertaV2Model deberta;
     readonly ContextPooler pooler;
     readonly Linear classifier;
     readonly Dropout dropout;
-    readonly DebertaV2Config config;
 
-    /// <summary>Builds the model with HF initialisation; id2label (<see cref="EncoderConfig.Labels"/>) sets the label count.</summary>
-    public DebertaV2ForSequenceClassification(DebertaV2Config config, int? seed = null) : base(nameof(DebertaV2ForSequenceClassification))
+    /// <summary>
+    /// Builds the model with HF initialisation; labels come from the config's id2label (LABEL_0, LABEL_1 are set on
+    /// it when it has none, as HF's default num_labels 2).
+    /// </summary>
+    public DebertaV2ForSequenceClassification(DebertaV2Config config, long? seed = null) : base(nameof(DebertaV2ForSequenceClassification))
     {
-        this.config = config;
-        deberta = DebertaV2Model.Uninitialized(config);
+        config.Labels ??= DefaultLabels();
+        deberta = DebertaV2Model.ForTaskModel(config);
         pooler = new ContextPooler(config);
-        classifier = nn.Linear(config.HiddenSize, config.NumLabels);
+        classifier = nn.Linear(config.PoolerHiddenSize ?? config.HiddenSize, config.Labels.Count);
         dropout = nn.Dropout(config.ClsDropout ?? config.HiddenDropoutProb);
         RegisterComponents();
-        DebertaV2Pretrained.InitWeights(this, config, seed);
+        EncoderWeightInit.Initialise(this, config, seed);
     }
 
-    /// <summary>The configuration (labels included).</summary>
-    public DebertaV2Config Config => config;
+    /// <inheritdoc />
+    public override EncoderModel Encoder => deberta;
 
-    /// <summary>The encoder.</summary>
+    /// <summary>The DeBERTa encoder (HF's <c>model.deberta</c>).</summary>
     public DebertaV2Model Deberta => deberta;
 
     /// <summary>The ContextPooler.</summary>
     public ContextPooler Pooler => pooler;
 
+    /// <inheritdoc />
+    public override ClassificationTask Task => ClassificationTask.SequenceClassification;
+
     /// <summary>
-    /// Loads a folder; from a base checkpoint the pooler and classifier are freshly initialised (seeded by
-    /// <see cref="DebertaV2LoadOptions.Seed"/>), as HF's from_pretrained does.
+    /// Loads a sequence-classification checkpoint, or a base checkpoint with a freshly initialised (reported) pooler
+    /// and classifier, seeded by <see cref="EncoderLoadOptions.Seed"/>, as HF's from_pretrained does.
     /// </summary>
-    public static DebertaV2ForSequenceClassification FromPretrained(string folder, DebertaV2LoadOptions? options = null) =>
-        DebertaV2Pretrained.Load(folder, options, config => new DebertaV2ForSequenceClassification(config, options?.Seed),
-            key => key.StartsWith("classifier.", StringComparison.Ordinal) || key.StartsWith("pooler.", StringComparison.Ordinal));
+    public static DebertaV2ForSequenceClassification FromPretrained(string folder, EncoderLoadOptions? options = null) =>
+        HuggingFaceLayout.Load(folder, DebertaV2Config.FromJson, (config, seed) => new DebertaV2ForSequenceClassification(config, seed), options);
 
-    /// <summary>Saves config.json (architectures ["DebertaV2ForSequenceClassification"], id2label) and model.safetensors.</summary>
-    public void Save(string folder) => DebertaV2Pretrained.Save(this, config, "DebertaV2ForSequenceClassification", folder);
-
-    /// <summary>input_ids/attention_mask [B, L] → logits [B, num_labels].</summary>
-    public override Tensor forward(EncoderInput input)
+    /// <summary>input_ids/attention_mask [B, L] → logits [B, num_labels] and the encoder output.</summary>
+    public override ClassifierOutput forward(EncoderInput input)
     {
         using var scope = NewDisposeScope();
-        var encoderLayer = deberta.call(input with { OutputHiddenStates = false, OutputAttentions = false }).LastHiddenState;
-        return classifier.call(dropout.call(pooler.call(encoderLayer))).MoveToOuterDisposeScope();
+        var outputs = deberta.call(input);
+        var pooledOutput = pooler.call(outputs.LastHiddenState);                                // [B, H]
+        var logits = classifier.call(dropout.call(pooledOutput));                               // [B, labels]
+        return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
 }
 
-/// <summary>The activations config.json may name (hidden_act, pooler_hidden_act, conv_act), as HF's ACT2FN computes them.</summary>
-static class DebertaV2Activations
+/// <summary>The DeBERTa-v2/v3 entry of <see cref="EncoderModels"/> (model_type "deberta-v2", which mDeBERTa-v3 shares).</summary>
+public static class DebertaV2Architecture
 {
-    public static Tensor Apply(string name, Tensor x) => name switch
-    {
-        "gelu" => nn.functional.gelu(x),
-        // HF's NewGELUActivation formula; gelu_pytorch_tanh is the same approximation.
-        "gelu_new" or "gelu_pytorch_tanh" => 0.5 * x * (1.0 + (Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3))).tanh()),
-        "relu" => nn.functional.relu(x),
-        "silu" or "swish" => nn.functional.silu(x),
-        "tanh" => x.tanh(),
-        _ => throw new LocusException($"activation '{name}' is not supported"),
-    };
-}
-
-/// <summary>Moves an <see cref="EncoderOutput"/>'s tensors to the enclosing dispose scope, each tensor once.</summary>
-static class EncoderOutputScopes
-{
-    public static EncoderOutput MoveToOuterDisposeScope(this EncoderOutput output, Tensor? except = null)
-    {
-        var moved = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        if (except is not null) moved.Add(except);
-        foreach (var t in new[] { output.LastHiddenState }.Concat(output.HiddenStates ?? []).Concat(output.Attentions ?? []))
-            if (moved.Add(t)) t.MoveToOuterDisposeScope();
-        return output;
-    }
+    /// <summary>Reads DebertaV2Config and builds DebertaV2Model, DebertaV2ForTokenClassification or DebertaV2ForSequenceClassification.</summary>
+    public static EncoderArchitecture Instance { get; } = EncoderArchitecture.Of<DebertaV2Config>(
+        DebertaV2Config.FromJson,
+        (config, seed) => new DebertaV2Model(config, seed),
+        (config, task, seed) => task switch
+        {
+            ClassificationTask.TokenClassification => new DebertaV2ForTokenClassification(config, seed),
+            ClassificationTask.SequenceClassification => new DebertaV2ForSequenceClassification(config, seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
+        });
 }

@@ -32,9 +32,14 @@ public sealed record EncoderOutput(
     /// Moves every tensor of the output one dispose scope out (each tensor once, although the last hidden
     /// state is also the last entry of <see cref="HiddenStates"/>), as a module's forward does with its result.
     /// </summary>
-    public EncoderOutput MoveToOuterDisposeScope()
+    /// <param name="callerOwned">
+    /// A tensor of the output that the forward received rather than made (a layer stack's input, which is the
+    /// first of <see cref="HiddenStates"/>): it already lives in the caller's scope and stays there.
+    /// </param>
+    public EncoderOutput MoveToOuterDisposeScope(Tensor? callerOwned = null)
     {
         var moved = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        if (callerOwned is not null) moved.Add(callerOwned);
         foreach (var tensor in new[] { LastHiddenState, PoolerOutput }.Concat(HiddenStates ?? []).Concat(Attentions ?? []))
         {
             if (tensor is not null && moved.Add(tensor)) tensor.MoveToOuterDisposeScope();

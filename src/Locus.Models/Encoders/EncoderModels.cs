@@ -1,5 +1,6 @@
 using Locus.Models.Bert;
 using Locus.Models.Configuration;
+using Locus.Models.Deberta;
 
 namespace Locus.Models.Encoders;
 
@@ -36,6 +37,7 @@ public static class EncoderModels
     static readonly Dictionary<string, EncoderArchitecture> architectures = new(StringComparer.Ordinal)
     {
         ["bert"] = BertArchitecture.Instance,
+        ["deberta-v2"] = DebertaV2Architecture.Instance,
     };
 
     /// <summary>The supported <c>model_type</c> values.</summary>

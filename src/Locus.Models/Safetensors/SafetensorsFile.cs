@@ -48,10 +48,17 @@ public sealed class SafetensorsFile : IDisposable
     /// <summary>Opens and validates a safetensors file; a malformed file raises a <see cref="DataFormatException"/>.</summary>
     public static SafetensorsFile Open(string path)
     {
-        var length = new FileInfo(path).Length;
-        if (length < 8) throw new DataFormatException(path, 0, null, $"not a safetensors file: only {length} bytes");
+        // The length of the opened file: FileInfo.Length would give a symlink's own size, and the snapshot
+        // entries of the Hugging Face cache are symlinks to their blobs.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = stream.Length;
+        if (length < 8)
+        {
+            stream.Dispose();
+            throw new DataFormatException(path, 0, null, $"not a safetensors file: only {length} bytes");
+        }
 
-        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         try
         {

@@ -240,20 +240,20 @@ public sealed class DebertaV2Tests
 
         using var token = new DebertaV2ForTokenClassification(Tiny(c => c.Labels = ["O", "B-PER", "I-PER"]), seed: 4);
         token.eval();
-        token.Save(dir.File("token"));
+        token.SavePretrained(dir.File("token"));
         using var tokenBack = DebertaV2ForTokenClassification.FromPretrained(dir.File("token"));
-        Assert.True(DebertaV2ParityTests.Same(token.call(input), tokenBack.call(input)));
+        Assert.True(DebertaV2ParityTests.Same(token.call(input).Logits, tokenBack.call(input).Logits));
         Assert.Equal(new[] { "O", "B-PER", "I-PER" }, tokenBack.Config.Labels);
 
         using var sequence = new DebertaV2ForSequenceClassification(Tiny(c => c.Labels = ["neg", "pos"]), seed: 4);
         sequence.eval();
-        sequence.Save(dir.File("sequence"));
+        sequence.SavePretrained(dir.File("sequence"));
         using var sequenceBack = DebertaV2ForSequenceClassification.FromPretrained(dir.File("sequence"));
-        Assert.True(DebertaV2ParityTests.Same(sequence.call(input), sequenceBack.call(input)));
+        Assert.True(DebertaV2ParityTests.Same(sequence.call(input).Logits, sequenceBack.call(input).Logits));
 
         using var model = new DebertaV2Model(Tiny(), seed: 4);
         model.eval();
-        model.Save(dir.File("base"));
+        model.SavePretrained(dir.File("base"));
         using var modelBack = DebertaV2Model.FromPretrained(dir.File("base"));
         Assert.True(DebertaV2ParityTests.Same(model.call(input).LastHiddenState, modelBack.call(input).LastHiddenState));
 
@@ -273,18 +273,19 @@ public sealed class DebertaV2Tests
     }
 
     [Fact]
-    public void Bf16ModelsSaveAsBf16AndReloadIdentically()
+    public void Bf16ModelsSaveAsFloat32AndReloadIdenticallyInBf16()
     {
         using var dir = new TempDir();
         using var model = new DebertaV2Model(Tiny(), seed: 9);
         model.to(ScalarType.BFloat16);
         model.eval();
-        model.Save(dir.Path);
+        model.SavePretrained(dir.Path);
+        // Locus saves float32 whatever the training dtype (bf16 → f32 is exact), as BERT does.
         using (var file = SafetensorsFile.Open(dir.File(Checkpoint.WeightsFile)))
-            Assert.All(file.Entries.Values, e => Assert.Equal(SafetensorsDtype.BF16, e.Dtype));
-        Assert.Equal("bfloat16", JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!["torch_dtype"]!.GetValue<string>());
+            Assert.All(file.Entries.Values, e => Assert.Equal(SafetensorsDtype.F32, e.Dtype));
+        Assert.Equal("float32", JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!["torch_dtype"]!.GetValue<string>());
 
-        using var back = DebertaV2Model.FromPretrained(dir.Path, new DebertaV2LoadOptions { Dtype = ScalarType.BFloat16 });
+        using var back = DebertaV2Model.FromPretrained(dir.Path, new EncoderLoadOptions { Dtype = ScalarType.BFloat16 });
         using var scope = NewDisposeScope();
         var input = Batch();
         var output = back.call(input).LastHiddenState;
@@ -297,7 +298,7 @@ public sealed class DebertaV2Tests
     {
         using var dir = new TempDir();
         using var model = new DebertaV2Model(Tiny(), seed: 1);
-        model.Save(dir.Path);
+        model.SavePretrained(dir.Path);
         var tensors = model.state_dict().Where(p => p.Key != "encoder.rel_embeddings.weight").ToDictionary();
         SafetensorsWriter.Write(dir.File(Checkpoint.WeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         var error = Assert.Throws<LocusException>(() => DebertaV2Model.FromPretrained(dir.Path));

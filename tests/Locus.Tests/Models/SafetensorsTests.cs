@@ -20,6 +20,25 @@ public class SafetensorsTests
         Assert.True(t.abs().max().item<float>() > 0.5f); // N(0,1) values, not zeros
     }
 
+    [Fact]
+    public void OpensThroughASymlinkAsTheHuggingFaceCacheSnapshotsAreMade()
+    {
+        // snapshots/<commit>/model.safetensors -> ../../blobs/<sha256>: the link itself is only a path long.
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("blobs"));
+        Directory.CreateDirectory(dir.File("snapshot"));
+        var blob = dir.File("blobs/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        using var original = arange(0, 600, dtype: ScalarType.Float32);
+        SafetensorsWriter.Write(blob, new Dictionary<string, Tensor> { ["w"] = original }, new Dictionary<string, string>());
+        var link = dir.File("snapshot/model.safetensors");
+        File.CreateSymbolicLink(link, Path.GetRelativePath(dir.File("snapshot"), blob));
+        Assert.True(new FileInfo(link).Length < new FileInfo(blob).Length);
+
+        using var file = SafetensorsFile.Open(link);
+        using var back = file.Read("w");
+        Assert.True(back.eq(original).all().item<bool>());
+    }
+
     [Theory]
     [InlineData(ScalarType.Float32)]
     [InlineData(ScalarType.Float16)]
