@@ -25,6 +25,7 @@ public static class LocusCli
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
         return root;
     }
 
