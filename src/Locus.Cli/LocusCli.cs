@@ -28,6 +28,7 @@ public static class LocusCli
         root.Subcommands.Add(CorpusCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(AtlasCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
         return root;
     }
 
