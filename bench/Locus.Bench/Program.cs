@@ -1,9 +1,12 @@
 using Locus.Bench;
 
 // Benchmarks by name: dotnet run --project bench/Locus.Bench -c Release -- <name> [options]
+// Each writes JSON under bench-results/ and prints a short table.
 var benches = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["atlas"] = AtlasBench.Run,
+    ["encoder"] = a => EncoderThroughputBench.RunAsync(a).GetAwaiter().GetResult(),
+    ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {
