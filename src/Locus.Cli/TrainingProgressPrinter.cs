@@ -9,11 +9,11 @@ namespace Locus.Cli;
 internal sealed class TrainingProgressPrinter(TextWriter error, string label, TimeSpan? interval = null) : IProgress<TrainingProgress>
 {
     readonly TimeSpan interval = interval ?? TimeSpan.FromSeconds(5);
-    TimeSpan lastPrinted = TimeSpan.MinValue;
+    TimeSpan? lastPrinted;
 
     public void Report(TrainingProgress value)
     {
-        if (value.DevMetric is null && value.Elapsed - lastPrinted < interval) return;
+        if (value.DevMetric is null && lastPrinted is { } last && value.Elapsed - last < interval) return;
         lastPrinted = value.Elapsed;
         error.WriteLine($"[{label}] {value}");
     }

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Locus.Data;
+using Locus.Training.FineTuning;
+
+namespace Locus.Cli.Commands;
+
+/// <summary><c>locus predict</c>: label texts with a trained model; JSONL out with spans or labels and confidences.</summary>
+public static class PredictCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model folder written by locus train (or merge).", Required = true };
+        var input = new Option<string>("--in") { Description = "Texts: a .txt file (one per line) or any data file (JSONL, CoNLL, CSV; labels ignored).", Required = true };
+        var output = new Option<string?>("--out") { Description = "JSONL output file; default: standard output." };
+        var baseModel = new Option<string?>("--base") { Description = "Where the adapter's base model is, if it moved." };
+        var batch = new Option<int>("--batch-size") { Description = "Texts per prediction batch.", DefaultValueFactory = _ => 256 };
+
+        var command = new Command("predict", "Predict entities or labels for texts; writes JSONL with character spans or labels and confidences.");
+        foreach (var option in new Option[] { model, input, output, baseModel, batch }) command.Options.Add(option);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var trained = TrainedModel.Load(parse.GetValue(model)!, parse.GetValue(baseModel));
+            var texts = new List<string>();
+            await foreach (var text in TextCorpus.ReadAsync([parse.GetValue(input)!], cancellationToken)) texts.Add(text);
+
+            var lines = new List<string>(texts.Count);
+            foreach (var chunk in texts.Chunk(parse.GetValue(batch)))
+            {
+                lines.AddRange(trained.IsNer ? NerLines(trained, chunk, cancellationToken) : ClassificationLines(trained, chunk, cancellationToken));
+                parse.InvocationConfiguration.Error.WriteLine($"[predict] {lines.Count}/{texts.Count} texts");
+            }
+
+            if (parse.GetValue(output) is { } path) AtomicFile.WriteAllText(path, string.Join("\n", lines) + (lines.Count > 0 ? "\n" : ""));
+            else foreach (var line in lines) parse.InvocationConfiguration.Output.WriteLine(line);
+            return LocusCli.Ok;
+        });
+        return command;
+    }
+
+    static IEnumerable<string> NerLines(TrainedModel model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var predictions = model.NerPredictor().Predict(texts, cancellationToken);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var spans = new JsonArray(predictions[i].Select(s => (JsonNode)new JsonObject
+            {
+                ["start"] = s.Start, ["end"] = s.End, ["label"] = s.Label, ["text"] = texts[i][s.Start..s.End], ["confidence"] = Math.Round(s.Confidence, 4),
+            }).ToArray());
+            yield return new JsonObject { ["text"] = texts[i], ["spans"] = spans }.ToJsonString();
+        }
+    }
+
+    static IEnumerable<string> ClassificationLines(TrainedModel model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var predictor = model.TextPredictor();
+        var predictions = predictor.Predict(texts, cancellationToken);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var p = predictions[i];
+            var json = new JsonObject { ["text"] = texts[i] };
+            if (predictor.MultiLabel) json["labels"] = new JsonArray(p.Labels.Select(l => (JsonNode)l).ToArray());
+            else json["label"] = p.Labels[0];
+            json["confidence"] = Math.Round(p.Confidence, 4);
+            json["probabilities"] = new JsonObject(predictor.Labels.Labels.Select((l, j) => KeyValuePair.Create(l, (JsonNode?)Math.Round(p.Probabilities[j], 4))));
+            yield return json.ToJsonString();
+        }
+    }
+}
