@@ -117,7 +117,7 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     public LocusEncoder(LocusConfig config) : base(nameof(LocusEncoder))
     {
         int h = config.HiddenSize;
-        tokenizer = Sequential(Linear(config.QueryDim + 1, h), GELU(), Linear(h, h));
+        tokenizer = Sequential(Linear(2 * config.QueryDim + 1, h), GELU(), Linear(h, h));
         blocks = new ModuleList<LatentBottleneckBlock>(Enumerable.Range(0, config.NumBlocks).Select(_ => new LatentBottleneckBlock(config)).ToArray());
         pool_query = Parameter(randn(1, 1, h) * 0.02);
         pool_norm = LayerNorm(h);
@@ -130,8 +130,8 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor queries, Tensor scores, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        // Scores enter centred (0/1 -> -1/+1) so a wrong answer is not a zero input.
-        var x = tokenizer.forward(cat([queries, (scores * 2 - 1).unsqueeze(-1)], -1));               // [B, N, H]
+        var signed = (scores * 2 - 1).unsqueeze(-1);                                                  // [B, N, 1]
+        var x = tokenizer.forward(cat([queries, signed, queries * signed], -1));                     // [B, N, H]
         foreach (var block in blocks) x = block.forward(x, mask);
         var seed = pool_query.expand(x.shape[0], -1, -1);                                            // [B, 1, H]
         var pooled = pool_attn.forward(seed, pool_norm.forward(x), mask).squeeze(1);                 // [B, H]
