@@ -101,8 +101,8 @@ public sealed class LatentBottleneckBlock : Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary>
-/// The LOCUS encoder: MLP tokenizer over [query encoding ; score], latent-bottleneck blocks, and learned-query
-/// attention pooling to the model embedding z.
+/// The LOCUS encoder: MLP tokenizer over [query encoding ; signed score ; signed score × query encoding],
+/// latent-bottleneck blocks, and learned-query attention pooling to the model embedding z.
 /// </summary>
 public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
 {
@@ -130,6 +130,9 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor queries, Tensor scores, Tensor mask)
     {
         using var scope = NewDisposeScope();
+        // Scores enter signed (0/1 -> -1/+1). What tells two models apart is which queries each got right, i.e. the
+        // score-query interaction; with only [q ; s] the first layer is additive, the pooled tokens of models with the
+        // same accuracy start out alike and training sits on a plateau. The product term makes it first-order.
         var signed = (scores * 2 - 1).unsqueeze(-1);                                                  // [B, N, 1]
         var x = tokenizer.forward(cat([queries, signed, queries * signed], -1));                     // [B, N, H]
         foreach (var block in blocks) x = block.forward(x, mask);
