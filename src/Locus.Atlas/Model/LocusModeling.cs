@@ -101,8 +101,8 @@ public sealed class LatentBottleneckBlock : Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary>
-/// The LOCUS encoder: MLP tokenizer over [query encoding ; score], latent-bottleneck blocks, and learned-query
-/// attention pooling to the model embedding z.
+/// The LOCUS encoder: MLP tokenizer over [query encoding ; signed score ; signed score × query encoding],
+/// latent-bottleneck blocks, and learned-query attention pooling to the model embedding z.
 /// </summary>
 public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
 {
@@ -117,7 +117,7 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     public LocusEncoder(LocusConfig config) : base(nameof(LocusEncoder))
     {
         int h = config.HiddenSize;
-        tokenizer = Sequential(Linear(config.QueryDim + 1, h), GELU(), Linear(h, h));
+        tokenizer = Sequential(Linear(2 * config.QueryDim + 1, h), GELU(), Linear(h, h));
         blocks = new ModuleList<LatentBottleneckBlock>(Enumerable.Range(0, config.NumBlocks).Select(_ => new LatentBottleneckBlock(config)).ToArray());
         pool_query = Parameter(randn(1, 1, h) * 0.02);
         pool_norm = LayerNorm(h);
@@ -130,8 +130,11 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor queries, Tensor scores, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        // Scores enter centred (0/1 -> -1/+1) so a wrong answer is not a zero input.
-        var x = tokenizer.forward(cat([queries, (scores * 2 - 1).unsqueeze(-1)], -1));               // [B, N, H]
+        // Scores enter signed (0/1 -> -1/+1). What tells two models apart is which queries each got right, i.e. the
+        // score-query interaction; with only [q ; s] the first layer is additive, the pooled tokens of models with the
+        // same accuracy start out alike and training sits on a plateau. The product term makes it first-order.
+        var signed = (scores * 2 - 1).unsqueeze(-1);                                                  // [B, N, 1]
+        var x = tokenizer.forward(cat([queries, signed, queries * signed], -1));                     // [B, N, H]
         foreach (var block in blocks) x = block.forward(x, mask);
         var seed = pool_query.expand(x.shape[0], -1, -1);                                            // [B, 1, H]
         var pooled = pool_attn.forward(seed, pool_norm.forward(x), mask).squeeze(1);                 // [B, H]
