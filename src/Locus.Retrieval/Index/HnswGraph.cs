@@ -286,10 +286,16 @@ public sealed class HnswGraph
             var (node, negativeScore) = candidates.Pop();
             if (results.Count == ef && -negativeScore < results.MinScore) break;
             var count = CopyLinks(node, layer, links, locked);
+            var fresh = 0;
             for (var i = 0; i < count; i++)
             {
+                if (!visited.TryVisit(links[i])) continue;
+                links[fresh++] = links[i];
+                _storage.Prefetch(links[i]);
+            }
+            for (var i = 0; i < fresh; i++)
+            {
                 var next = links[i];
-                if (!visited.TryVisit(next)) continue;
                 var score = _storage.Dot(next, query, context.Scratch);
                 var full = results.Count == ef;
                 // Filtered-out nodes still guide the walk but never enter the results.
