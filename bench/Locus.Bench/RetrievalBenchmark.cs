@@ -9,41 +9,48 @@ using Locus.Retrieval.Ingestion;
 namespace Locus.Bench;
 
 /// <summary>
-/// Retrieval benchmark: for each index size, random unit vectors → HNSW build time, file size, exact and HNSW
-/// query latency (p50/p99, one query at a time) and HNSW recall@10 against exact search for several ef_search
-/// values; then corpus ingestion throughput with the lexical encoder. Writes JSON and prints a table.
-/// Options: --sizes 100000,300000  --dim 384  --queries 200  --m 16  --ef-construction 100
-/// --ef-search 16,32,64,128  --dtype Float32  --data random|clustered  --corpus DIR,...  --out retrieval-bench.json
-/// --work DIR. "random" = directions uniform on the sphere (no structure: the hardest case for any graph index);
-/// "clustered" = 1,000 random centres plus Gaussian noise (cosine ≈ 0.7 to the centre), closer to real sentence
-/// embeddings, with queries drawn the same way.
+/// Retrieval benchmark: for each data kind and index size, random unit vectors → HNSW build time, file size, exact
+/// and HNSW query latency (p50/p99, one query at a time) and HNSW recall@10 against exact search for several
+/// ef_search values; then corpus ingestion throughput with the lexical encoder. Writes JSON and a Markdown table.
+/// Options: --sizes 100000,1000000  --dim 384  --queries 200  --m 16  --ef-construction 100
+/// --ef-search 16,32,64,128,256,512,1024  --dtype Float32  --data random,clustered  --corpus DIR,...
+/// --out bench-results/retrieval.json (the table goes beside it as .md)  --work DIR.
+/// "random" = directions uniform on the sphere (no structure: the hardest case for any graph index, because the
+/// neighbours of a neighbour are hardly closer to the query than any other point); "clustered" = 1,000 random
+/// centres plus Gaussian noise (cosine ≈ 0.7 to the centre), closer to real sentence embeddings, with queries
+/// drawn the same way.
 /// </summary>
 public static class RetrievalBenchmark
 {
     /// <summary>Runs the benchmark; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var sizes = Ints(Arg(args, "--sizes", "100000,300000"));
+        var sizes = Ints(Arg(args, "--sizes", "100000"));
         var dimension = int.Parse(Arg(args, "--dim", "384"), CultureInfo.InvariantCulture);
         var queryCount = int.Parse(Arg(args, "--queries", "200"), CultureInfo.InvariantCulture);
         var m = int.Parse(Arg(args, "--m", "16"), CultureInfo.InvariantCulture);
         var efConstruction = int.Parse(Arg(args, "--ef-construction", "100"), CultureInfo.InvariantCulture);
-        var efSearches = Ints(Arg(args, "--ef-search", "16,32,64,128"));
+        var efSearches = Ints(Arg(args, "--ef-search", "16,32,64,128,256,512,1024"));
         var dataType = Enum.Parse<VectorDataType>(Arg(args, "--dtype", "Float32"));
-        var clustered = Arg(args, "--data", "random") switch
-        {
-            "random" => false,
-            "clustered" => true,
-            var other => throw new ArgumentException($"--data must be random or clustered (got {other})"),
-        };
+        var dataKinds = Arg(args, "--data", "random,clustered").Split(',');
+        if (dataKinds.FirstOrDefault(k => k is not ("random" or "clustered")) is { } unknown)
+            throw new ArgumentException($"--data must list random and/or clustered (got {unknown})");
         var corpus = Arg(args, "--corpus", "");
-        var outPath = Arg(args, "--out", "retrieval-bench.json");
+        var outPath = Arg(args, "--out", Path.Combine("bench-results", "retrieval.json"));
         var work = Arg(args, "--work", Path.Combine(Path.GetTempPath(), "locus-retrieval-bench"));
         Directory.CreateDirectory(work);
 
+        var table = new List<string>
+        {
+            $"HNSW M={m}, ef_construction={efConstruction}, {dimension}-d {dataType}, {queryCount} queries, k=10, {Environment.ProcessorCount} cores",
+            "",
+            "| data | rows | build s | file MB | search | recall@10 | p50 ms | p99 ms |",
+            "|---|---:|---:|---:|---|---:|---:|---:|",
+        };
         var indexResults = new List<object>();
-        foreach (var size in sizes)
-            indexResults.Add(RunIndex(size, dimension, queryCount, m, efConstruction, efSearches, dataType, clustered, work));
+        foreach (var kind in dataKinds)
+            foreach (var size in sizes)
+                indexResults.Add(RunIndex(size, dimension, queryCount, m, efConstruction, efSearches, dataType, kind == "clustered", work, table));
 
         var ingestResults = new List<object>();
         if (corpus.Length > 0)
@@ -56,21 +63,26 @@ public static class RetrievalBenchmark
         var report = new
         {
             Machine = new { Environment.ProcessorCount, Os = Environment.OSVersion.ToString(), Runtime = Environment.Version.ToString() },
-            Settings = new { Data = clustered ? "clustered" : "random", Dimension = dimension, Queries = queryCount, M = m, EfConstruction = efConstruction, DataType = dataType.ToString() },
+            Settings = new { Data = dataKinds, Dimension = dimension, Queries = queryCount, M = m, EfConstruction = efConstruction, DataType = dataType.ToString() },
             Indexes = indexResults,
             Ingest = ingestResults,
         };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
         await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"wrote {outPath}");
+        var tablePath = Path.ChangeExtension(outPath, ".md");
+        await File.WriteAllLinesAsync(tablePath, table);
+        Console.WriteLine($"wrote {outPath} and {tablePath}");
         return 0;
     }
 
-    private static object RunIndex(int size, int dimension, int queryCount, int m, int efConstruction, int[] efSearches, VectorDataType dataType, bool clustered, string work)
+    private static object RunIndex(int size, int dimension, int queryCount, int m, int efConstruction, int[] efSearches, VectorDataType dataType, bool clustered, string work, List<string> table)
     {
+        var dataName = clustered ? "clustered" : "random";
         var centres = clustered ? RandomUnit(new Random(7), 1000, dimension) : null;
-        var path = Path.Combine(work, $"bench-{size}.lvi");
+        var path = Path.Combine(work, $"bench-{dataName}-{size}.lvi");
         var hnsw = new HnswOptions { M = m, EfConstruction = efConstruction };
         var build = Stopwatch.StartNew();
+        double buildSeconds;
         using (var index = VectorIndex.Create("random", dimension, new VectorIndexOptions { DataType = dataType, Hnsw = hnsw }))
         {
             var random = new Random(1234);
@@ -80,13 +92,13 @@ public static class RetrievalBenchmark
                 var count = Math.Min(batch, size - start);
                 var vectors = Sample(random, count, dimension, centres);
                 index.Add(vectors, Enumerable.Range(start, count).Select(i => new VectorRecordMetadata((ulong)i, "", "random", i)).ToArray());
-                if ((start / batch) % 10 == 9) Console.Error.WriteLine($"  {size}: {start + count:N0} inserted, {build.Elapsed.TotalSeconds:0}s");
+                if ((start / batch) % 5 == 4) Console.Error.WriteLine($"  {dataName} {size:N0}: {start + count:N0} inserted, {build.Elapsed.TotalSeconds:0}s");
             }
-            var buildSeconds = build.Elapsed.TotalSeconds;
+            buildSeconds = build.Elapsed.TotalSeconds;
             index.Save(path);
-            Console.Error.WriteLine($"  {size}: built in {buildSeconds:0.0}s, saved in {build.Elapsed.TotalSeconds - buildSeconds:0.0}s");
+            Console.Error.WriteLine($"  {dataName} {size:N0}: built in {buildSeconds:0.0}s, saved in {build.Elapsed.TotalSeconds - buildSeconds:0.0}s");
         }
-        var buildTotal = build.Elapsed.TotalSeconds;
+        var saveSeconds = build.Elapsed.TotalSeconds - buildSeconds;
 
         var open = Stopwatch.StartNew();
         using var loaded = VectorIndex.Open(path);
@@ -118,15 +130,17 @@ public static class RetrievalBenchmark
             }
             var recall = found / (10.0 * queryCount);
             hnswRows.Add(new { EfSearch = ef, RecallAt10 = recall, P50Ms = Percentile(latency, 0.5), P99Ms = Percentile(latency, 0.99) });
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size,9:N0} | hnsw ef={ef,-4} | recall@10 {recall:0.000} | p50 {Percentile(latency, 0.5),7:0.000} ms | p99 {Percentile(latency, 0.99),7:0.000} ms |"));
+            table.Add(Row(dataName, size, buildSeconds, path, $"hnsw ef={ef}", recall, latency));
+            Console.WriteLine(table[^1]);
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {size,9:N0} | exact        | recall@10 1.000 | p50 {Percentile(exactLatency, 0.5),7:0.000} ms | p99 {Percentile(exactLatency, 0.99),7:0.000} ms | build {buildTotal:0.0} s | {new FileInfo(path).Length / 1e6:0.0} MB |"));
+        table.Add(Row(dataName, size, buildSeconds, path, "exact", 1.0, exactLatency));
+        Console.WriteLine(table[^1]);
         var result = new
         {
+            Data = dataName,
             Size = size,
-            BuildSeconds = buildTotal,
+            BuildSeconds = buildSeconds,
+            SaveSeconds = saveSeconds,
             FileBytes = new FileInfo(path).Length,
             OpenMs = openMs,
             Exact = new { P50Ms = Percentile(exactLatency, 0.5), P99Ms = Percentile(exactLatency, 0.99) },
@@ -191,6 +205,10 @@ public static class RetrievalBenchmark
         }
         return vectors;
     }
+
+    private static string Row(string data, int size, double buildSeconds, string path, string search, double recall, double[] latency) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"| {data} | {size:N0} | {buildSeconds:0.0} | {new FileInfo(path).Length / 1e6:0.0} | {search} | {recall:0.000} | {Percentile(latency, 0.5):0.000} | {Percentile(latency, 0.99):0.000} |");
 
     private static double Percentile(double[] values, double p)
     {
