@@ -1,5 +1,6 @@
 using Locus.Models.Encoders;
 using Locus.Models.Tokenization;
+using Locus.Training.Tasks;
 using Locus.Training.Trainer;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -22,6 +23,7 @@ public sealed class MaskedLmTask : ITrainingTask, IDisposable
     readonly long maskTokenId, padTokenId, vocabSize;
     readonly HashSet<int> specialIds;
     readonly List<(Tensor Ids, Tensor Mask, Tensor Labels)> devBatches;
+    readonly LengthBucketedBatchSampler sampler;
     int[][] batches = [];
 
     /// <summary>Tokenises <paramref name="trainTexts"/> and <paramref name="devTexts"/>; texts longer than <paramref name="maxLength"/> are split into windows, never cut.</summary>
@@ -40,6 +42,7 @@ public sealed class MaskedLmTask : ITrainingTask, IDisposable
         train = Windows(tokenizer, trainTexts, maxLength);
         dev = Windows(tokenizer, devTexts, maxLength);
         devBatches = BuildDevBatches(seed);
+        sampler = new LengthBucketedBatchSampler(train.Select(t => t.Length), batchSize);
     }
 
     static int[][] Windows(ITextTokenizer tokenizer, IReadOnlyList<string> texts, int maxLength)
@@ -55,7 +58,7 @@ public sealed class MaskedLmTask : ITrainingTask, IDisposable
     public int TrainSequences => train.Length;
 
     /// <inheritdoc />
-    public int BatchesPerEpoch => (train.Length + batchSize - 1) / batchSize;
+    public int BatchesPerEpoch => sampler.BatchCount;
 
     /// <inheritdoc />
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters =>
@@ -65,21 +68,7 @@ public sealed class MaskedLmTask : ITrainingTask, IDisposable
     public void SetTrainingMode(bool training) => model.train(training);
 
     /// <inheritdoc />
-    public void ShuffleBatches(Random random)
-    {
-        // Length buckets: sort by length inside chunks, cut into batches, shuffle the batches.
-        var order = Enumerable.Range(0, train.Length).ToArray();
-        random.Shuffle(order);
-        var chunk = batchSize * 50;
-        var result = new List<int[]>();
-        for (var start = 0; start < order.Length; start += chunk)
-        {
-            var sorted = order.Skip(start).Take(chunk).OrderBy(i => train[i].Length).ToArray();
-            for (var b = 0; b < sorted.Length; b += batchSize) result.Add(sorted.Skip(b).Take(batchSize).ToArray());
-        }
-        batches = result.ToArray();
-        random.Shuffle(batches);
-    }
+    public void ShuffleBatches(Random random) => batches = sampler.Batches(random);
 
     /// <inheritdoc />
     public Tensor Loss(int index)

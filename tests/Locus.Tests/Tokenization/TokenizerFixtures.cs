@@ -1,13 +1,12 @@
+using Locus.Tests.TestSupport;
 using System.Text.Json;
 
 namespace Locus.Tests.Tokenization;
 
-/// <summary>Finds the shared Hugging Face reference vectors (../shared/fixtures in CI, /work/shared here).</summary>
+/// <summary>The tokenizer reference vectors under the shared fixtures, and readers for their JSON arrays.</summary>
 internal static class TokenizerFixtures
 {
-    private static readonly Lazy<string> s_root = new(FindRoot);
-
-    public static string Root => s_root.Value;
+    public static string Root => SharedFixtures.Root;
 
     public static string MiniLmFolder => Path.Combine(Root, "tokenizers", "all-MiniLM-L6-v2");
 
@@ -15,21 +14,6 @@ internal static class TokenizerFixtures
 
     public static JsonDocument Read(string relativePath) =>
         JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root, relativePath)));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (File.Exists(Path.Combine(candidate, "tokenizers", "test_strings.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"No shared/fixtures/tokenizers found above {AppContext.BaseDirectory}; the parity tests need the reference vectors.");
-    }
 
     public static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
