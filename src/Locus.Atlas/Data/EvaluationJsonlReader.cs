@@ -12,27 +12,16 @@ public static class EvaluationJsonlReader
     /// <summary>Reads every record of <paramref name="path"/> into <paramref name="builder"/>.</summary>
     public static void ReadInto(string path, EvaluationTableBuilder builder, double? binarizeAbove = null)
     {
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, o) in JsonlObjects.Read(path))
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e) { throw new DataFormatException(path, lineNo, null, $"not valid JSON ({e.Message})"); }
-            using (doc)
-            {
-                var o = doc.RootElement;
-                if (o.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNo, null, "expected a JSON object");
-                var model = RequiredString(o, "model", path, lineNo);
-                var query = QueryId(o, "query_id", path, lineNo) ?? throw new DataFormatException(path, lineNo, "query_id", "is missing");
-                var score = Number(o, "score", path, lineNo) ?? throw new DataFormatException(path, lineNo, "score", "is missing");
-                if (binarizeAbove is { } t) score = score > t ? 1 : 0;
-                string? text = o.TryGetProperty("query_text", out var tx) && tx.ValueKind != JsonValueKind.Null
-                    ? tx.ValueKind == JsonValueKind.String ? tx.GetString() : throw new DataFormatException(path, lineNo, "query_text", "must be a string")
-                    : null;
-                builder.Add(new EvaluationRecord(model, query, score, text, Number(o, "cost", path, lineNo)), path, lineNo);
-            }
+            var model = RequiredString(o, "model", path, lineNo);
+            var query = QueryId(o, "query_id", path, lineNo) ?? throw new DataFormatException(path, lineNo, "query_id", "is missing");
+            var score = Number(o, "score", path, lineNo) ?? throw new DataFormatException(path, lineNo, "score", "is missing");
+            if (binarizeAbove is { } t) score = score > t ? 1 : 0;
+            string? text = o.TryGetProperty("query_text", out var tx) && tx.ValueKind != JsonValueKind.Null
+                ? tx.ValueKind == JsonValueKind.String ? tx.GetString() : throw new DataFormatException(path, lineNo, "query_text", "must be a string")
+                : null;
+            builder.Add(new EvaluationRecord(model, query, score, text, Number(o, "cost", path, lineNo)), path, lineNo);
         }
     }
 

@@ -16,26 +16,15 @@ public static class QueryListReader
         if (!File.Exists(path)) throw new FileNotFoundException($"query file not found: {path}");
         var result = new List<QueryRef>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, o) in JsonlObjects.Read(path))
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e) { throw new DataFormatException(path, lineNo, null, $"not valid JSON ({e.Message})"); }
-            using (doc)
-            {
-                var o = doc.RootElement;
-                if (o.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNo, null, "expected a JSON object");
-                var id = EvaluationJsonlReader.QueryId(o, "query_id", path, lineNo) ?? EvaluationJsonlReader.QueryId(o, "idx", path, lineNo) ?? EvaluationJsonlReader.QueryId(o, "id", path, lineNo)
-                    ?? $"line{lineNo}";
-                string? text = null;
-                foreach (var field in new[] { "query_text", "text", "instruction" })
-                    if (o.TryGetProperty(field, out var t) && t.ValueKind != JsonValueKind.Null) { text = EvaluationJsonlReader.RequiredString(o, field, path, lineNo); break; }
-                if (!seen.Add(id)) throw new DataFormatException(path, lineNo, "query_id", $"duplicate query id '{id}'");
-                result.Add(new QueryRef(id, text));
-            }
+            var id = EvaluationJsonlReader.QueryId(o, "query_id", path, lineNo) ?? EvaluationJsonlReader.QueryId(o, "idx", path, lineNo) ?? EvaluationJsonlReader.QueryId(o, "id", path, lineNo)
+                ?? $"line{lineNo}";
+            string? text = null;
+            foreach (var field in new[] { "query_text", "text", "instruction" })
+                if (o.TryGetProperty(field, out var t) && t.ValueKind != JsonValueKind.Null) { text = EvaluationJsonlReader.RequiredString(o, field, path, lineNo); break; }
+            if (!seen.Add(id)) throw new DataFormatException(path, lineNo, "query_id", $"duplicate query id '{id}'");
+            result.Add(new QueryRef(id, text));
         }
         if (result.Count == 0) throw new DataFormatException(path, 0, null, "no queries");
         return result;

@@ -15,27 +15,17 @@ public static class QueryTextReader
     public static Dictionary<string, string> Read(string path, Func<string, bool>? knownQueries = null)
     {
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, o) in JsonlObjects.Read(path))
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e) { throw new DataFormatException(path, lineNo, null, $"not valid JSON ({e.Message})"); }
-            using (doc)
-            {
-                var o = doc.RootElement;
-                var idField = IdFields.FirstOrDefault(f => o.TryGetProperty(f, out _))
-                    ?? throw new DataFormatException(path, lineNo, "query_id", "is missing (also looked for 'idx' and 'id')");
-                var id = EvaluationJsonlReader.QueryId(o, idField, path, lineNo)!;
-                var textField = TextFields.FirstOrDefault(f => o.TryGetProperty(f, out _))
-                    ?? throw new DataFormatException(path, lineNo, "query_text", "is missing (also looked for 'text' and 'instruction')");
-                var text = EvaluationJsonlReader.RequiredString(o, textField, path, lineNo);
-                if (knownQueries is not null && !knownQueries(id))
-                    throw new DataFormatException(path, lineNo, idField, $"unknown query id '{id}' (not in the evaluation data)");
-                if (!texts.TryAdd(id, text)) throw new DataFormatException(path, lineNo, idField, $"duplicate query id '{id}'");
-            }
+            var idField = IdFields.FirstOrDefault(f => o.TryGetProperty(f, out _))
+                ?? throw new DataFormatException(path, lineNo, "query_id", "is missing (also looked for 'idx' and 'id')");
+            var id = EvaluationJsonlReader.QueryId(o, idField, path, lineNo)!;
+            var textField = TextFields.FirstOrDefault(f => o.TryGetProperty(f, out _))
+                ?? throw new DataFormatException(path, lineNo, "query_text", "is missing (also looked for 'text' and 'instruction')");
+            var text = EvaluationJsonlReader.RequiredString(o, textField, path, lineNo);
+            if (knownQueries is not null && !knownQueries(id))
+                throw new DataFormatException(path, lineNo, idField, $"unknown query id '{id}' (not in the evaluation data)");
+            if (!texts.TryAdd(id, text)) throw new DataFormatException(path, lineNo, idField, $"duplicate query id '{id}'");
         }
         return texts;
     }

@@ -1,5 +1,6 @@
 using Locus.Data;
 using Locus.Models.Encoders;
+using Locus.Models.Hub;
 using Locus.Models.Tokenization;
 using Locus.Training.Lora;
 using Locus.Training.Tasks;
@@ -118,13 +119,12 @@ public sealed class FineTuner(ILogger? logger = null)
         return model;
     }
 
-    static TrainerOptions WithCheckpoint(TrainerOptions options, string outputFolder, string phase) => new()
+    static TrainerOptions WithCheckpoint(TrainerOptions options, string outputFolder, string phase)
     {
-        Epochs = options.Epochs, LearningRate = options.LearningRate, WeightDecay = options.WeightDecay, WarmupRatio = options.WarmupRatio,
-        MaxGradNorm = options.MaxGradNorm, GradientAccumulationSteps = options.GradientAccumulationSteps, BatchSize = options.BatchSize,
-        Patience = options.Patience, Seed = options.Seed, Threads = options.Threads,
-        CheckpointDirectory = Path.Combine(outputFolder, "checkpoints", phase),
-    };
+        var copy = options.Clone();
+        copy.CheckpointDirectory = Path.Combine(outputFolder, "checkpoints", phase);
+        return copy;
+    }
 
     static IReadOnlyList<string> TopLayerPaths(EncoderClassifier classifier, int count)
     {
@@ -150,7 +150,7 @@ public sealed class FineTuner(ILogger? logger = null)
     public static void CopyTokenizerFiles(string source, string destination)
     {
         Directory.CreateDirectory(destination);
-        foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "spm.model", "added_tokens.json" })
+        foreach (var name in ModelFiles.TokenizerFiles)
         {
             var from = Path.Combine(source, name);
             var to = Path.Combine(destination, name);

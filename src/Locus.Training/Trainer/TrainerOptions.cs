@@ -36,6 +36,9 @@ public sealed class TrainerOptions
     /// <summary>Folder for the resumable checkpoint (written after every epoch); null disables checkpoints.</summary>
     public string? CheckpointDirectory { get; set; }
 
+    /// <summary>A copy to adjust for one phase without changing the caller's options.</summary>
+    public TrainerOptions Clone() => (TrainerOptions)MemberwiseClone();
+
     /// <summary>Validates the values and names the first bad one.</summary>
     public void Validate()
     {

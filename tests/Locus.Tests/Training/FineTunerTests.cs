@@ -11,7 +11,7 @@ namespace Locus.Tests.Training;
 
 public class FineTunerTests
 {
-    static readonly NerExample[] Ner =
+    internal static readonly NerExample[] Ner =
     [
         new("Alice works at Acme in Paris .", [new(0, 5, "PER"), new(15, 19, "ORG"), new(23, 28, "LOC")]),
         new("Bob visited Berlin with Carol .", [new(0, 3, "PER"), new(12, 18, "LOC"), new(24, 29, "PER")]),
@@ -29,7 +29,7 @@ public class FineTunerTests
     ];
 
     /// <summary>A tiny random BERT with a WordPiece vocabulary learnt from the texts, saved as a Hugging Face folder.</summary>
-    static string BaseModel(TempDir dir, IEnumerable<string> texts)
+    internal static string BaseModel(TempDir dir, IEnumerable<string> texts)
     {
         var folder = dir.File("base");
         var vocab = WordPieceTrainer.Train(texts, new WordPieceTrainerOptions { VocabSize = 120, MinFrequency = 1 });
