@@ -1,3 +1,4 @@
+using Locus.Tests.TestSupport;
 using Locus.Cli;
 
 namespace Locus.Tests.Atlas;
@@ -8,13 +9,7 @@ public sealed class AtlasCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var code = await LocusCli.RunAsync(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.Locus(args);
 
     [Fact]
     public async Task TrainAddShowNeighborsRouteAndMapWorkEndToEnd()

@@ -1,3 +1,4 @@
+using Locus.Tests.TestSupport;
 using System.Text.Json;
 using Locus.Cli;
 
@@ -5,13 +6,7 @@ namespace Locus.Tests.Data;
 
 public class DataCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await LocusCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.Locus(args);
 
     [Fact]
     public async Task ConvertRoundTripsARealExcerptThroughJsonlAndBioes()

@@ -8,13 +8,7 @@ namespace Locus.Tests.Training;
 /// <summary>The training commands end to end through the CLI: train → eval → predict → merge on a tiny model.</summary>
 public class TrainingCommandsTests
 {
-    static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await LocusCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.Locus(args);
 
     [Fact]
     public async Task TrainEvalPredictAndMergeWorkTogether()
