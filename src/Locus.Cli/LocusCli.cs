@@ -27,6 +27,7 @@ public static class LocusCli
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(SpecializeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());

@@ -14,7 +14,7 @@ public static class EvalCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A model folder written by locus train (or merge).", Required = true };
+        var model = new Option<string>("--model") { Description = "A model folder written by locus train (or merge), or a run of locus specialize (runs/NAME: its promoted, else latest, version).", Required = true };
         var data = new Option<string>("--data") { Description = "Labelled data to score (JSONL, CoNLL or CSV).", Required = true };
         var baseModel = new Option<string?>("--base") { Description = "Where the adapter's base model is, if it moved." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
@@ -24,7 +24,7 @@ public static class EvalCommand
         foreach (var option in new Option[] { model, data, baseModel, json, batch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var trained = TrainedModel.Load(parse.GetValue(model)!, parse.GetValue(baseModel));
+            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel));
             var task = trained.IsNer ? DataTask.Ner : DataTask.Classification;
             var examples = await CommandInputs.ReadExamplesAsync(parse.GetValue(data)!, task, cancellationToken);
             var output = parse.InvocationConfiguration.Output;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Locus.Cli.Commands.Training;
 using Locus.Training.FineTuning;
 
 namespace Locus.Cli.Commands;
@@ -15,9 +16,9 @@ public static class MergeCommand
 
         var command = new Command("merge", "Merge a LoRA adapter into its base model: a standalone Hugging Face folder with no adapter overhead.");
         foreach (var option in new Option[] { model, output, baseModel }) command.Options.Add(option);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var folder = parse.GetValue(model)!;
+            var folder = await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken);
             using var trained = TrainedModel.Load(folder, parse.GetValue(baseModel));
             if (trained.Lora is null) throw new LocusException($"{folder} is a full model, not an adapter: there is nothing to merge");
             trained.SaveMerged(parse.GetValue(output)!, folder);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Locus.Cli.Commands.Training;
 using Locus.Data;
 using Locus.Training.FineTuning;
 
@@ -12,7 +13,7 @@ public static class PredictCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A model folder written by locus train (or merge).", Required = true };
+        var model = new Option<string>("--model") { Description = "A model folder written by locus train (or merge), or a run of locus specialize (runs/NAME: its promoted, else latest, version).", Required = true };
         var input = new Option<string>("--in") { Description = "Texts: a .txt file (one per line) or any data file (JSONL, CoNLL, CSV; labels ignored).", Required = true };
         var output = new Option<string?>("--out") { Description = "JSONL output file; default: standard output." };
         var baseModel = new Option<string?>("--base") { Description = "Where the adapter's base model is, if it moved." };
@@ -22,7 +23,7 @@ public static class PredictCommand
         foreach (var option in new Option[] { model, input, output, baseModel, batch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var trained = TrainedModel.Load(parse.GetValue(model)!, parse.GetValue(baseModel));
+            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel));
             var texts = new List<string>();
             await foreach (var text in TextCorpus.ReadAsync([parse.GetValue(input)!], cancellationToken)) texts.Add(text);
 

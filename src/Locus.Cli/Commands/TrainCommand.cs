@@ -3,7 +3,6 @@ using System.Text.Json;
 using Locus.Cli.Commands.Training;
 using Locus.Data;
 using Locus.Training.FineTuning;
-using Locus.Training.Trainer;
 
 namespace Locus.Cli.Commands;
 
@@ -19,31 +18,14 @@ public static class TrainCommand
         var schema = new Option<string?>("--schema") { Description = "Label schema (labels.json); default: the labels seen in --train." };
         var baseModel = new Option<string>("--base") { Description = "Base model: a Hugging Face folder or a hub id.", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder for the adapter (or full model).", Required = true };
-        var full = new Option<bool>("--full") { Description = "Full fine-tuning instead of LoRA." };
-        var rank = new Option<int>("--rank") { Description = "LoRA rank r.", DefaultValueFactory = _ => 16 };
-        var alpha = new Option<double>("--alpha") { Description = "LoRA alpha (scaling alpha/r).", DefaultValueFactory = _ => 32 };
-        var loraDropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0.1 };
-        var rslora = new Option<bool>("--rslora") { Description = "Scale by alpha/sqrt(r) (rsLoRA)." };
-        var targets = new Option<string[]?>("--lora-targets") { Description = "LoRA target modules (default: attention and feed-forward projections).", AllowMultipleArgumentsPerToken = true };
-        var unfreeze = new Option<int>("--unfreeze-top-layers") { Description = "Second phase: also train the top k layers (LoRA only).", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping usually ends sooner).", DefaultValueFactory = _ => 40 };
-        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 5e-4 for LoRA, 5e-5 full)." };
-        var batch = new Option<int>("--batch-size") { Description = "Examples per batch.", DefaultValueFactory = _ => 16 };
-        var accumulate = new Option<int>("--grad-accum") { Description = "Batches per optimiser step.", DefaultValueFactory = _ => 1 };
-        var warmup = new Option<double>("--warmup") { Description = "Warm-up fraction of the steps.", DefaultValueFactory = _ => 0.1 };
-        var decay = new Option<double>("--weight-decay") { Description = "Weight decay (not on biases and LayerNorm).", DefaultValueFactory = _ => 0.01 };
-        var clip = new Option<double>("--max-grad-norm") { Description = "Gradient clipping norm (0: off).", DefaultValueFactory = _ => 1.0 };
-        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off).", DefaultValueFactory = _ => 5 };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads (0: library default).", DefaultValueFactory = _ => 0 };
-        var maxLength = new Option<int>("--max-length") { Description = "Tokens per window; longer texts are windowed, never cut.", DefaultValueFactory = _ => 256 };
-        var stride = new Option<int>("--stride") { Description = "Tokens shared by consecutive windows.", DefaultValueFactory = _ => 64 };
-        var multiLabel = new Option<bool>("--multi-label") { Description = "Multi-label classification (sigmoid per label)." };
+        var fineTune = new FineTuneCommandOptions();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var command = new Command("train", "Fine-tune a base encoder for NER or text classification (LoRA by default, or --full).");
-        foreach (var option in new Option[] { task, train, dev, schema, baseModel, output, full, rank, alpha, loraDropout, rslora, targets, unfreeze, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, json })
+        foreach (var option in new Option[] { task, train, dev, schema, baseModel, output })
             command.Options.Add(option);
+        fineTune.AddTo(command);
+        command.Options.Add(json);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,23 +34,11 @@ public static class TrainCommand
             var console = parse.InvocationConfiguration;
             List<Example> devExamples;
             if (parse.GetValue(dev) is { } devPath) devExamples = await CommandInputs.ReadExamplesAsync(devPath, dataTask, cancellationToken);
-            else (trainExamples, devExamples) = HoldOut(trainExamples, parse.GetValue(seed), console.Error);
+            else (trainExamples, devExamples) = HoldOut(trainExamples, parse.GetValue(fineTune.Seed), console.Error);
 
             var labels = await CommandInputs.LabelsAsync(parse.GetValue(schema), trainExamples, cancellationToken);
-            var mode = parse.GetValue(full) ? FineTuneMode.Full : FineTuneMode.Lora;
-            var options = new FineTuneOptions
-            {
-                Task = dataTask, Mode = mode, LoraRank = parse.GetValue(rank), LoraAlpha = parse.GetValue(alpha), LoraDropout = parse.GetValue(loraDropout),
-                UseRsLora = parse.GetValue(rslora), TargetModules = parse.GetValue(targets) is { Length: > 0 } t ? t : null, UnfreezeTopLayers = parse.GetValue(unfreeze),
-                MultiLabel = parse.GetValue(multiLabel), MaxLength = parse.GetValue(maxLength), Stride = parse.GetValue(stride),
-                Training = new TrainerOptions
-                {
-                    Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr) ?? FineTuneOptions.DefaultLearningRate(mode),
-                    BatchSize = parse.GetValue(batch), GradientAccumulationSteps = parse.GetValue(accumulate), WarmupRatio = parse.GetValue(warmup),
-                    WeightDecay = parse.GetValue(decay), MaxGradNorm = parse.GetValue(clip), Patience = parse.GetValue(patience),
-                    Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
-                },
-            };
+            var options = fineTune.Build(parse, dataTask);
+            var mode = options.Mode;
             var basePath = await CommandInputs.ResolveModelAsync(parse.GetValue(baseModel)!, cancellationToken);
             using var model = new FineTuner().Train(basePath, trainExamples, devExamples, labels, options, parse.GetValue(output)!, out var result,
                 new TrainingProgressPrinter(console.Error, "train"), cancellationToken);

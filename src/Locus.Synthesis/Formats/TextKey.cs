@@ -6,8 +6,9 @@ namespace Locus.Synthesis;
 /// The form of a text used to detect duplicates: case-folded (invariant), with runs of whitespace collapsed to one
 /// space and the ends trimmed, so that "The  cat." and "the cat." count as the same sentence.
 /// </summary>
-internal static class TextKey
+public static class TextKey
 {
+    /// <summary>The duplicate-detection key of <paramref name="text"/>.</summary>
     public static string Of(string text)
     {
         var builder = new StringBuilder(text.Length);

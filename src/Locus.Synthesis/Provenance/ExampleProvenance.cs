@@ -26,4 +26,16 @@ public sealed record ExampleProvenance(ExampleSource Source, string Generator, i
         if (ParentId is not null) fields["parent"] = ParentId;
         return JsonSerializer.SerializeToElement(fields);
     }
+
+    /// <summary>Reads the object written by <see cref="ToJson"/>; null when it is not one (missing or unknown source).</summary>
+    public static ExampleProvenance? FromJson(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object
+            || !json.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.String || ExampleSources.TryParse(source.GetString()) is not { } kind
+            || !json.TryGetProperty("generator", out var generator) || generator.ValueKind != JsonValueKind.String)
+            return null;
+        int? round = json.TryGetProperty("round", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt32() : null;
+        var parent = json.TryGetProperty("parent", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return new ExampleProvenance(kind, generator.GetString()!, round, parent);
+    }
 }

@@ -112,6 +112,7 @@ public sealed class FineTuner(ILogger? logger = null)
             phases.Add(new Trainer.Trainer(second, logger).Train(Task(allTrainable), progress, cancellationToken));
         }
 
+        model.EnterInference();
         Save(model, baseModel, outputFolder);
         var trainableCount = firstPhase.Sum(p => p.Item2.numel());
         var total = classifier.parameters().Sum(p => p.numel()) + (lora?.LayersOf(AdapterName).Values.Sum(l => l.parameters().Sum(p => p.numel())) ?? 0);

@@ -19,6 +19,17 @@ public sealed class TrainedModel : IDisposable
         Lora = lora;
         Tokenizer = tokenizer;
         Manifest = manifest;
+        EnterInference();
+    }
+
+    /// <summary>
+    /// Switches dropout off everywhere, so predictions are deterministic. LoRA layers sit outside the classifier's
+    /// module tree, so the classifier's own eval() does not reach their dropout.
+    /// </summary>
+    internal void EnterInference()
+    {
+        Lora?.Train(false);
+        Classifier.eval();
     }
 
     /// <summary>The classifier.</summary>

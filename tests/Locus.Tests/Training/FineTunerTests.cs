@@ -70,6 +70,29 @@ public class FineTunerTests
     }
 
     [Fact]
+    public void LoraDropoutIsOffWhenPredicting()
+    {
+        using var dir = new TempDir();
+        var baseModel = BaseModel(dir, Tc.Select(e => e.Text));
+        var options = Options(DataTask.Classification, FineTuneMode.Lora, 1e-2, epochs: 2);
+        options.LoraDropout = 0.5;
+        var output = dir.File("tc-dropout");
+        using var model = new FineTuner().Train(baseModel, Tc, Tc, ["account", "card", "transfer"], options, output, out _);
+        var texts = Tc.Select(e => e.Text).ToList();
+        using var reloaded = TrainedModel.Load(output);
+
+        foreach (var trained in new[] { model, reloaded })
+        {
+            var first = trained.TextPredictor().Probabilities(texts);
+            var second = trained.TextPredictor().Probabilities(texts);
+            Assert.Equal(first.SelectMany(p => p), second.SelectMany(p => p));
+        }
+        var difference = model.TextPredictor().Probabilities(texts).SelectMany(p => p)
+            .Zip(reloaded.TextPredictor().Probabilities(texts).SelectMany(p => p), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(difference < 1e-5, $"reloaded model differs by {difference}");
+    }
+
+    [Fact]
     public void MergedModelPredictsLikeTheAdapter()
     {
         using var dir = new TempDir();

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Text.Json;
+using Locus.Cli.Commands.Training;
+using Locus.Specialization.Pipeline;
+using Locus.Specialization.Runs;
+using Locus.Synthesis;
+
+namespace Locus.Cli.Commands;
+
+/// <summary>
+/// <c>locus specialize</c>: the LOCUS pipeline from ~10 examples per label to an evaluated model, recorded as a
+/// versioned run (retrieve, synthesise, self-train, combine, fine-tune, evaluate); rerunning an interrupted run resumes it.
+/// </summary>
+public static class SpecializeCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var task = new Option<string>("--task") { Description = "ner or classification.", Required = true };
+        var schema = new Option<string>("--schema") { Description = "Label schema (labels.json with labels and descriptions).", Required = true };
+        var seeds = new Option<string>("--seeds") { Description = "Labelled seed examples, about 10 per label (JSONL, CoNLL or CSV).", Required = true };
+        var corpus = new Option<string[]>("--corpus") { Description = "Unlabelled corpus files or folders to retrieve similar sentences from.", AllowMultipleArgumentsPerToken = true };
+        var index = new Option<string?>("--index") { Description = "An index folder built by 'locus corpus ingest', instead of --corpus." };
+        var baseModel = new Option<string>("--base") { Description = "Base encoder: a Hugging Face folder or a hub id.", Required = true };
+        var output = new Option<string>("--out") { Description = "The run: runs/NAME (versions accumulate under it as v1, v2, ...).", Required = true };
+        var test = new Option<string?>("--test") { Description = "Labelled test data, scored at the end (never trained on)." };
+        var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 };
+        var neighbours = new Option<int>("--neighbours") { Description = "Corpus sentences retrieved per training seed.", DefaultValueFactory = _ => 32 };
+        var synthesis = new Option<SynthesisMode>("--synthesis") { Description = "Synthetic data: Auto (an LLM when LOCUS_LLM_ENDPOINT/MODEL are set, else Offline), Llm, Offline or None.", DefaultValueFactory = _ => SynthesisMode.Auto };
+        var llmEndpoint = new Option<Uri?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
+        var llmModel = new Option<string?>("--llm-model") { Description = "LLM model name (overrides LOCUS_LLM_MODEL)." };
+        var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds };
+        var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 };
+        var threshold = new Option<double>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept.", DefaultValueFactory = _ => 0.8 };
+        var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var fineTune = new FineTuneCommandOptions();
+
+        var command = new Command("specialize", "Specialise an encoder from a few examples per label: retrieve, synthesise, self-train, fine-tune and evaluate, as a resumable versioned run.");
+        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, selfTraining, threshold, maxGenerated })
+            command.Options.Add(option);
+        fineTune.AddTo(command);
+        command.Options.Add(json);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = parse.InvocationConfiguration;
+            var dataTask = CommandInputs.ParseTask(parse.GetValue(task)!);
+            var llm = LlmEndpointOptions.FromEnvironment();
+            if (parse.GetValue(llmEndpoint) is { } endpoint) llm.Endpoint = endpoint;
+            if (parse.GetValue(llmModel) is { } model) llm.Model = model;
+            var options = new SpecializeOptions
+            {
+                Task = dataTask, SchemaPath = parse.GetValue(schema)!, SeedsPath = parse.GetValue(seeds)!,
+                BaseModel = await CommandInputs.ResolveModelAsync(parse.GetValue(baseModel)!, cancellationToken),
+                Corpus = parse.GetValue(corpus) ?? [], IndexFolder = parse.GetValue(index), TestPath = parse.GetValue(test),
+                DevFraction = parse.GetValue(devFraction), Seed = parse.GetValue(fineTune.Seed), NeighboursPerSeed = parse.GetValue(neighbours),
+                Synthesis = parse.GetValue(synthesis), Llm = llm, LlmSynthesis = new SynthesisOptions { Rounds = parse.GetValue(rounds) },
+                SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
+                MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
+            };
+            var (root, name) = SplitRunPath(parse.GetValue(output)!);
+            var pipeline = new SpecializationPipeline(new RunStore(root));
+            var result = await pipeline.RunAsync(name, options,
+                new SynchronousProgress<SpecializeProgress>(p => console.Error.WriteLine($"[{p.Stage}] {p.Message}")),
+                new TrainingProgressPrinter(console.Error, "train"), cancellationToken);
+
+            if (parse.GetValue(json))
+            {
+                console.Output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    run = result.Run.ToString(), folder = result.Run.Folder, model = result.ModelFolder, metrics = result.Metrics,
+                    resumed = result.Resumed, reused_stages = result.ReusedStages,
+                }, new JsonSerializerOptions { WriteIndented = true }));
+                return LocusCli.Ok;
+            }
+            console.Output.WriteLine($"run {result.Run} completed{(result.Resumed ? $" (resumed; reused: {string.Join(", ", result.ReusedStages)})" : "")}");
+            foreach (var (split, scores) in result.Metrics)
+                console.Output.WriteLine($"  {split,-5} {(scores!["f1"] is { } f1 ? $"entity micro-F1 {f1.GetValue<double>():F4}" : $"accuracy {scores["accuracy"]!.GetValue<double>():F4}")} on {scores["examples"]} examples");
+            console.Output.WriteLine($"  model  {result.ModelFolder}");
+            console.Output.WriteLine($"  record {Path.Combine(result.Run.Folder, RunStore.ManifestFileName)}");
+            return LocusCli.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Splits runs/NAME into the store folder and the run name.</summary>
+    static (string Root, string Name) SplitRunPath(string path)
+    {
+        var full = Path.GetFullPath(path.TrimEnd('/', Path.DirectorySeparatorChar));
+        var name = Path.GetFileName(full);
+        if (RunNames.Problem(name) is { } problem) throw new LocusException($"--out {path}: {problem}");
+        return (Path.GetDirectoryName(full)!, name);
+    }
+}

@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Locus.Data;
+using Locus.Retrieval.Ingestion;
+using Locus.Specialization.Runs;
+using Locus.Specialization.Steps;
+using Locus.Synthesis;
+using Locus.Training.FineTuning;
+using Locus.Training.Trainer;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Locus.Specialization.Pipeline;
+
+/// <summary>The outcome of <see cref="SpecializationPipeline.RunAsync"/>.</summary>
+/// <param name="Run">The run's name, version and folder.</param>
+/// <param name="ModelFolder">The trained model (adapter or full model) inside the run folder.</param>
+/// <param name="Metrics">Dev (held-out seeds) and, when a test set was given, test scores.</param>
+/// <param name="Resumed">True when an interrupted run was continued.</param>
+/// <param name="ReusedStages">Stages whose outputs were kept from the interrupted run.</param>
+public sealed record SpecializeResult(RunReference Run, string ModelFolder, JsonObject Metrics, bool Resumed, IReadOnlyList<string> ReusedStages);
+
+/// <summary>
+/// LOCUS end to end: seeds → held-out dev split → retrieval of similar corpus sentences → synthesis (LLM or offline)
+/// → self-training on the retrieved sentences → a combined, de-duplicated, balanced training set → fine-tuning →
+/// evaluation, every stage recorded in a versioned run folder. An interrupted run (cancelled, crashed or killed) is
+/// resumed by running the same command again: finished stages whose settings, inputs and outputs are unchanged are
+/// reused, training continues from its last checkpoint.
+/// </summary>
+/// <param name="store">Where runs are kept (the parent of the run's name folder).</param>
+/// <param name="logger">Logger for the stages.</param>
+public sealed class SpecializationPipeline(RunStore store, ILogger? logger = null)
+{
+    /// <summary>Stage names, in order.</summary>
+    public static readonly IReadOnlyList<string> Stages = ["split", "retrieve", "synthesize", "self-train", "combine", "train", "evaluate"];
+
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    /// <summary>Runs (or resumes) the pipeline as run <paramref name="name"/>.</summary>
+    /// <exception cref="LocusException">Invalid inputs or settings; the run is marked failed.</exception>
+    public async Task<SpecializeResult> RunAsync(string name, SpecializeOptions options, IProgress<SpecializeProgress>? progress = null,
+        IProgress<TrainingProgress>? trainingProgress = null, CancellationToken cancellationToken = default)
+    {
+        Validate(options);
+        var settings = Settings(options);
+        var fingerprints = Fingerprints(options);
+        var (run, plan) = await OpenRunAsync(name, options, settings, fingerprints, cancellationToken);
+        var stages = new StageRunner(run, plan, fingerprints, progress, cancellationToken);
+        try
+        {
+            var result = await RunStagesAsync(stages, options, trainingProgress, cancellationToken);
+            await run.CompleteAsync(cancellationToken);
+            return result with { Resumed = plan is not null };
+        }
+        catch (OperationCanceledException)
+        {
+            await run.InterruptAsync("cancelled", CancellationToken.None);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await run.FailAsync(e.Message, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<SpecializeResult> RunStagesAsync(StageRunner stages, SpecializeOptions options, IProgress<TrainingProgress>? trainingProgress,
+        CancellationToken cancellationToken)
+    {
+        var run = stages.Run;
+        var schema = await LabelSchemaFile.LoadAsync(options.SchemaPath, cancellationToken);
+        if (schema.Task != options.Task)
+            throw new LocusException($"{options.SchemaPath}: the schema is for {schema.Task.ToName()}, but the run is for {options.Task.ToName()}");
+        var labels = schema.Labels.Select(l => l.Name).ToList();
+        var test = options.TestPath is null ? [] : await ReadLabelledAsync(options.TestPath, options.Task, schema, cancellationToken);
+        string Data(string file) => Path.Combine("data", file);
+
+        var split = await stages.StageAsync("split", Full(options.SeedsPath, options.SchemaPath), async () =>
+        {
+            var seeds = await ReadLabelledAsync(options.SeedsPath, options.Task, schema, cancellationToken);
+            var made = SeedSplit.Stratified(seeds, options.DevFraction, options.Seed);
+            Directory.CreateDirectory(run.PathOf("data"));
+            await ExampleFiles.WriteAsync(run.PathOf(Data("seeds-train.jsonl")), made.Train.Select(AsSeed), cancellationToken);
+            await ExampleFiles.WriteAsync(run.PathOf(Data("seeds-dev.jsonl")), made.Dev.Select(AsSeed), cancellationToken);
+            return (made, Outcome([Data("seeds-train.jsonl"), Data("seeds-dev.jsonl")],
+                $"{made.Train.Count} seeds to train on, {made.Dev.Count} held out as the dev set", ("train", made.Train.Count), ("dev", made.Dev.Count)));
+        }, async () => new SeedSplit(await ReadSeedsAsync(run.PathOf(Data("seeds-train.jsonl"))), await ReadSeedsAsync(run.PathOf(Data("seeds-dev.jsonl")))));
+
+        async Task<IReadOnlyList<Example>> ReadSeedsAsync(string path) =>
+            (await ExampleFiles.ReadAsync(path, options.Task, cancellationToken)).Select(e => e.Example).ToList();
+
+        var heldOut = split.Dev.Concat(test).Select(e => e.Text).ToList();
+        var allSeedTexts = split.Train.Select(e => e.Text).Concat(heldOut).ToList();
+        var indexFolder = options.IndexFolder ?? run.PathOf("index");
+        var hasCorpus = options.IndexFolder is not null || options.Corpus.Count > 0;
+
+        var retrieved = await stages.StageAsync("retrieve", options.IndexFolder is null ? Full([.. options.Corpus]) : Full(options.IndexFolder), async () =>
+        {
+            if (!hasCorpus)
+            {
+                await CorpusRetrieval.WriteAsync(run.PathOf(Data("retrieved.jsonl")), [], cancellationToken);
+                return ((IReadOnlyList<RetrievedSentence>)[], Outcome([Data("retrieved.jsonl")], "no corpus given: nothing to retrieve", ("retrieved", 0)));
+            }
+            if (options.IndexFolder is null)
+            {
+                var ingested = await CorpusRetrieval.IngestAsync(options.Corpus, indexFolder,
+                    new InlineProgress<IngestProgress>(p => stages.Report("retrieve", $"{p.SentencesSeen:N0} corpus sentences read, {p.IndexCount:N0} indexed")), cancellationToken);
+                stages.Report("retrieve", $"indexed {ingested.IndexCount:N0} sentences ({ingested.ExactDuplicates + ingested.NearDuplicates:N0} duplicates dropped)");
+            }
+            using var retrieval = CorpusRetrieval.Open(indexFolder);
+            var excluded = allSeedTexts.Select(TextKey.Of).ToHashSet(StringComparer.Ordinal);
+            var found = await retrieval.NeighboursAsync(split.Train, options.NeighboursPerSeed, excluded, cancellationToken);
+            await CorpusRetrieval.WriteAsync(run.PathOf(Data("retrieved.jsonl")), found, cancellationToken);
+            return (found, Outcome([Data("retrieved.jsonl")], $"{found.Count} distinct corpus sentences near the {split.Train.Count} training seeds (index of {retrieval.Count:N0})",
+                ("retrieved", found.Count), ("index", retrieval.Count)));
+        }, async () => await CorpusRetrieval.ReadAsync(run.PathOf(Data("retrieved.jsonl")), cancellationToken));
+
+        var synthetic = await stages.StageAsync("synthesize", [Data("seeds-train.jsonl")], async () =>
+        {
+            options.Llm.CacheFolder ??= run.PathOf("llm-cache");
+            using var retriever = hasCorpus ? CorpusRetrieval.Open(indexFolder) : null;
+            var outcome = await SynthesisStep.RunAsync(options, schema, split.Train, retriever, allSeedTexts,
+                new InlineProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken);
+            await ExampleFiles.WriteAsync(run.PathOf(Data("synthetic.jsonl")), outcome.Examples, cancellationToken);
+            await RejectedSampleFile.WriteAsync(run.PathOf(Data("synthesis-rejects.jsonl")), outcome.Rejects, cancellationToken);
+            var mode = outcome.Mode.ToString().ToLowerInvariant();
+            await run.UpdateAsync(m => m.Settings["synthesis_mode_used"] = mode, cancellationToken);
+            var counts = new List<(string, long)> { ("produced", outcome.Examples.Count), ("rejected", outcome.Rejects.Count) };
+            if (outcome.Usage is { } usage) counts.AddRange([("prompt_tokens", usage.PromptTokens), ("completion_tokens", usage.CompletionTokens), ("requests", usage.Requests)]);
+            return (outcome.Examples, Outcome([Data("synthetic.jsonl"), Data("synthesis-rejects.jsonl")],
+                $"{mode} synthesis: {outcome.Examples.Count} examples kept, {outcome.Rejects.Count} rejected", [.. counts]));
+        }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("synthetic.jsonl")), options.Task, cancellationToken));
+
+        var seedsPerLabel = MostSeedsOfAnyLabel(split.Train);
+        var trainSeeds = split.Train.Select(AsSeed).ToList();
+        var pseudo = await stages.StageAsync("self-train", [Data("seeds-train.jsonl"), Data("seeds-dev.jsonl"), Data("synthetic.jsonl"), Data("retrieved.jsonl")], async () =>
+        {
+            var made = new List<SynthesizedExample>();
+            var rounds = new List<SelfTrainingRound>();
+            if (options.SelfTrainingRounds > 0 && retrieved.Count > 0)
+            {
+                var selfTraining = new SelfTraining(options.BaseModel, labels, options.FineTune, _logger)
+                {
+                    Threshold = options.PseudoLabelThreshold,
+                    PerLabelCap = options.PseudoLabelsPerLabel ?? 5 * seedsPerLabel,
+                };
+                var teachers = run.PathOf("teachers");
+                var (kept, summaries) = selfTraining.Run([.. trainSeeds, .. synthetic], split.Dev, retrieved, options.SelfTrainingRounds, heldOut, teachers,
+                    trainingProgress, cancellationToken);
+                made.AddRange(kept);
+                rounds.AddRange(summaries);
+                if (Directory.Exists(teachers)) Directory.Delete(teachers, recursive: true);
+                if (options.Task == DataTask.Ner && SynthesisStep.Resolve(options) == SynthesisMode.Offline && kept.Count > 0)
+                    made.AddRange(MentionsFromPseudoLabels(options, split.Train, kept, allSeedTexts.Concat(synthetic.Select(s => s.Example.Text))));
+            }
+            await ExampleFiles.WriteAsync(run.PathOf(Data("self-training.jsonl")), made, cancellationToken);
+            await run.UpdateAsync(m => m.Metrics["self_training"] = JsonSerializer.SerializeToNode(rounds), cancellationToken);
+            var note = rounds.Count == 0
+                ? (retrieved.Count == 0 ? "no retrieved sentences: self-training skipped" : "self-training is off")
+                : string.Join("; ", rounds.Select(r => string.Create(CultureInfo.InvariantCulture,
+                    $"round {r.Round}: teacher dev {r.TeacherDevScore:F3}, {r.Kept} of {r.Candidates} sentences kept ({r.BelowThreshold} below {options.PseudoLabelThreshold}, {r.OverCap} over the cap)")));
+            return ((IReadOnlyList<SynthesizedExample>)made, Outcome([Data("self-training.jsonl")], note,
+                ("pseudo_labelled", made.Count(e => e.Provenance.Source == ExampleSource.PseudoLabelled)),
+                ("mention_replacement", made.Count(e => e.Provenance.Source == ExampleSource.SyntheticMentionReplacement))));
+        }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("self-training.jsonl")), options.Task, cancellationToken));
+
+        var training = await stages.StageAsync("combine", [Data("seeds-train.jsonl"), Data("synthetic.jsonl"), Data("self-training.jsonl")], async () =>
+        {
+            var combined = TrainingSetCombiner.Combine([.. trainSeeds, .. synthetic, .. pseudo], heldOut, options.MaxGeneratedPerLabel ?? 20 * seedsPerLabel);
+            await ExampleFiles.WriteAsync(run.PathOf(Data("train.jsonl")), combined.Examples, cancellationToken);
+            var sources = string.Join(", ", combined.KeptPerSource.Select(p => $"{p.Value} {p.Key}"));
+            return (combined.Examples, Outcome([Data("train.jsonl")],
+                $"{combined.Examples.Count} training examples ({sources}); dropped {combined.Duplicates} duplicates, {combined.HeldOut} held-out texts, {combined.OverCap} over the per-label cap",
+                [("examples", combined.Examples.Count), ("duplicates", combined.Duplicates), ("held_out", combined.HeldOut), ("over_cap", combined.OverCap),
+                    .. combined.KeptPerSource.Select(p => ("source:" + p.Key, (long)p.Value))]));
+        }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("train.jsonl")), options.Task, cancellationToken));
+
+        var modelFolder = run.PathOf("model");
+        await stages.StageAsync("train", [Data("train.jsonl"), Data("seeds-dev.jsonl"), .. Full(options.BaseModel)], () =>
+        {
+            using var model = new FineTuner(_logger).Train(options.BaseModel, training.Select(e => e.Example).ToList(), split.Dev, labels, options.FineTune,
+                modelFolder, out var result, trainingProgress, cancellationToken);
+            var phase = result.Phases[^1];
+            return Task.FromResult((true, Outcome(["model"],
+                string.Create(CultureInfo.InvariantCulture, $"{options.FineTune.Mode.ToString().ToLowerInvariant()}: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained; best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}"),
+                ("trainable_parameters", result.TrainableParameters), ("epochs", phase.EpochsRun), ("best_epoch", phase.BestEpoch))));
+        }, () => Task.FromResult(true));
+
+        var metrics = await stages.StageAsync("evaluate", ["model", Data("seeds-dev.jsonl"), .. options.TestPath is null ? [] : Full(options.TestPath)], async () =>
+        {
+            using var model = TrainedModel.Load(modelFolder, options.BaseModel, _logger);
+            var scores = new JsonObject { ["dev"] = ModelScores.Evaluate(model, split.Dev, cancellationToken) };
+            if (test.Count > 0) scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
+            await AtomicFile.WriteAsync(run.PathOf("metrics.json"), writer => writer.WriteAsync(scores.ToJsonString(Indented)), cancellationToken);
+            return (scores, Outcome(["metrics.json"], Headline(scores)));
+        }, async () => JsonNode.Parse(await File.ReadAllTextAsync(run.PathOf("metrics.json"), cancellationToken))!.AsObject());
+
+        await run.UpdateAsync(m =>
+        {
+            foreach (var (key, value) in metrics) m.Metrics[key] = value?.DeepClone();
+        }, cancellationToken);
+        await run.AddArtefactAsync("model", "model", cancellationToken);
+        return new SpecializeResult(run.Reference, modelFolder, metrics, Resumed: false, stages.Reused);
+    }
+
+    private async Task<(ActiveRun Run, ResumePlan? Plan)> OpenRunAsync(string name, SpecializeOptions options, JsonObject settings,
+        IReadOnlyDictionary<string, string> fingerprints, CancellationToken cancellationToken)
+    {
+        if (await store.FindResumableAsync(name, cancellationToken) is { } unfinished)
+        {
+            var manifest = await store.LoadAsync(unfinished, cancellationToken);
+            manifest.Settings.Remove("synthesis_mode_used");
+            if (ContentHash.OfJson(manifest.Settings) == ContentHash.OfJson(settings))
+            {
+                var resumed = await store.ResumeAsync(unfinished, cancellationToken);
+                var plan = await resumed.PlanResumeAsync(fingerprints, cancellationToken);
+                _logger.LogInformation("Resuming {Run}: reusing {Stages}", unfinished, string.Join(", ", plan.ReusableStages));
+                return (resumed, plan);
+            }
+            _logger.LogInformation("{Run} did not finish but its settings differ: starting a new version", unfinished);
+        }
+        IEnumerable<string> inputs = [options.SchemaPath, options.SeedsPath, .. options.Corpus];
+        if (options.TestPath is not null) inputs = inputs.Append(options.TestPath);
+        var run = await store.CreateAsync(new RunRequest { Name = name, Task = options.Task, Settings = settings, Inputs = Full([.. inputs]) }, cancellationToken);
+        return (run, null);
+    }
+
+    private static void Validate(SpecializeOptions options)
+    {
+        foreach (var (path, what) in new[] { (options.SchemaPath, "schema"), (options.SeedsPath, "seeds"), (options.TestPath, "test set") })
+            if (path is not null && !File.Exists(path)) throw new LocusException($"{path}: {what} file not found");
+        foreach (var path in options.Corpus)
+            if (!File.Exists(path) && !Directory.Exists(path)) throw new LocusException($"{path}: corpus file or folder not found");
+        if (!Directory.Exists(options.BaseModel)) throw new LocusException($"{options.BaseModel}: base model folder not found");
+        if (options.IndexFolder is not null && options.Corpus.Count > 0) throw new LocusException("give either a corpus to ingest or an existing index, not both");
+        if (options.NeighboursPerSeed < 1) throw new LocusException($"neighbours per seed must be positive, got {options.NeighboursPerSeed}");
+        if (options.SelfTrainingRounds < 0) throw new LocusException($"self-training rounds may not be negative, got {options.SelfTrainingRounds}");
+        if (options.PseudoLabelThreshold is < 0 or > 1) throw new LocusException($"the pseudo-label threshold must be in [0, 1], got {options.PseudoLabelThreshold}");
+        if (options.FineTune.Task != options.Task) throw new LocusException($"the fine-tuning options are for {options.FineTune.Task.ToName()}, the run for {options.Task.ToName()}");
+        SynthesisStep.Resolve(options);
+    }
+
+    /// <summary>Reads labelled data and checks every label against the schema (file and line in the error).</summary>
+    private static async Task<List<Example>> ReadLabelledAsync(string path, DataTask task, LabelSchema schema, CancellationToken cancellationToken)
+    {
+        var examples = new List<Example>();
+        await foreach (var record in DatasetReader.ReadAsync(path, new DatasetReadOptions { Task = task }, cancellationToken: cancellationToken))
+        {
+            if (record.Example.Task != task)
+                throw new DataFormatException(record.Source, record.Line, null, $"a {record.Example.Task.ToName()} example in {task.ToName()} data");
+            if (SeedSplit.LabelsOf(record.Example).FirstOrDefault(l => !schema.Contains(l)) is { } unknown)
+                throw new DataFormatException(record.Source, record.Line, task == DataTask.Ner ? "spans" : "label",
+                    $"label '{unknown}' is not in the schema ({string.Join(", ", schema.Labels.Select(l => l.Name))})");
+            examples.Add(record.Example);
+        }
+        if (examples.Count == 0) throw new LocusException($"{path}: no examples");
+        return examples;
+    }
+
+    private static IEnumerable<SynthesizedExample> MentionsFromPseudoLabels(SpecializeOptions options, IReadOnlyList<Example> seeds,
+        IReadOnlyList<SynthesizedExample> pseudo, IEnumerable<string> existing)
+    {
+        var settings = options.MentionReplacement;
+        var generator = new MentionReplacementGenerator(new MentionReplacementOptions
+        {
+            MaxPerSeed = settings.MaxPerSeed, ReplacementProbability = settings.ReplacementProbability,
+            MaxAttemptsPerSeed = settings.MaxAttemptsPerSeed, Seed = settings.Seed + 1,
+        });
+        return generator.Generate(seeds.Cast<NerExample>().ToList(), pseudo.Select(p => (NerExample)p.Example).ToList(), existing)
+            .Select(e => e with { Example = e.Example with { Id = e.Example.Id + "-pseudo-pool" } });
+    }
+
+    /// <summary>Absolute paths: relative stage inputs would be taken as paths inside the run folder.</summary>
+    private static string[] Full(params string[] paths) => [.. paths.Select(Path.GetFullPath)];
+
+    private static SynthesizedExample AsSeed(Example example) => new(example, ExampleProvenance.ForSeed());
+
+    private static int MostSeedsOfAnyLabel(IReadOnlyList<Example> seeds) =>
+        Math.Max(1, seeds.SelectMany(SeedSplit.LabelsOf).GroupBy(l => l, StringComparer.Ordinal).Select(g => g.Count()).DefaultIfEmpty(1).Max());
+
+    private static StageOutcome Outcome(IReadOnlyList<string> outputs, string notes, params (string Name, long Count)[] counts) =>
+        new() { Outputs = outputs, Notes = notes, Counts = counts.ToDictionary(c => c.Name, c => c.Count, StringComparer.Ordinal) };
+
+    private static string Headline(JsonObject scores) => string.Join(", ", scores.Select(p =>
+    {
+        var score = p.Value!["f1"] is { } f1 ? $"F1 {f1.GetValue<double>():F4}" : $"accuracy {p.Value!["accuracy"]!.GetValue<double>():F4}";
+        return string.Create(CultureInfo.InvariantCulture, $"{p.Key} {score} ({p.Value!["examples"]} examples)");
+    }));
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Every setting that shapes the run, as recorded in the manifest (the API key never is).</summary>
+    private static JsonObject Settings(SpecializeOptions options) => new()
+    {
+        ["task"] = options.Task.ToName(),
+        ["schema"] = Path.GetFullPath(options.SchemaPath),
+        ["seeds"] = Path.GetFullPath(options.SeedsPath),
+        ["base_model"] = Path.GetFullPath(options.BaseModel),
+        ["corpus"] = new JsonArray([.. options.Corpus.Select(c => (JsonNode)Path.GetFullPath(c))]),
+        ["index"] = options.IndexFolder is null ? null : Path.GetFullPath(options.IndexFolder),
+        ["test"] = options.TestPath is null ? null : Path.GetFullPath(options.TestPath),
+        ["stages"] = new JsonObject(Fingerprints(options).Select(p => new KeyValuePair<string, JsonNode?>(p.Key, StageSettings(options)[p.Key]?.DeepClone()))),
+    };
+
+    private static Dictionary<string, JsonNode?> StageSettings(SpecializeOptions options) => new(StringComparer.Ordinal)
+    {
+        ["split"] = Json(new { options.DevFraction, options.Seed }),
+        ["retrieve"] = Json(new { options.NeighboursPerSeed }),
+        ["synthesize"] = Json(new
+        {
+            Mode = options.Synthesis.ToString(), Llm = options.Llm.IsConfigured ? options.Llm.ToRecord() : null,
+            LlmSynthesis = options.Llm.IsConfigured ? options.LlmSynthesis : null, options.MentionReplacement, options.Eda,
+        }),
+        ["self-train"] = Json(new { options.SelfTrainingRounds, options.PseudoLabelThreshold, options.PseudoLabelsPerLabel, options.FineTune }),
+        ["combine"] = Json(new { options.MaxGeneratedPerLabel }),
+        ["train"] = Json(options.FineTune),
+        ["evaluate"] = Json(new { options.TestPath }),
+    };
+
+    private static Dictionary<string, string> Fingerprints(SpecializeOptions options) =>
+        StageSettings(options).ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
+
+    private static JsonNode? Json<T>(T value) => JsonSerializer.SerializeToNode(value, SettingsJson);
+
+    private static readonly JsonSerializerOptions SettingsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}

@@ -1,0 +1,88 @@
+using Locus.Data;
+using Locus.Synthesis;
+using Locus.Training.FineTuning;
+
+namespace Locus.Specialization.Pipeline;
+
+/// <summary>Where synthetic training data comes from.</summary>
+public enum SynthesisMode
+{
+    /// <summary>An LLM when an endpoint is configured, else the offline generators.</summary>
+    Auto,
+
+    /// <summary>An LLM through an OpenAI-compatible endpoint (an error when none is configured).</summary>
+    Llm,
+
+    /// <summary>Model-free generators: mention replacement for NER, EDA rewrites for classification.</summary>
+    Offline,
+
+    /// <summary>No synthetic data (self-training may still add pseudo-labelled sentences).</summary>
+    None,
+}
+
+/// <summary>Settings of <see cref="SpecializationPipeline"/> (<c>locus specialize</c>).</summary>
+public sealed class SpecializeOptions
+{
+    /// <summary>NER or text classification.</summary>
+    public required DataTask Task { get; init; }
+
+    /// <summary>The label schema (labels.json: labels, descriptions, domain constraints).</summary>
+    public required string SchemaPath { get; init; }
+
+    /// <summary>The labelled seed examples (about ten per label).</summary>
+    public required string SeedsPath { get; init; }
+
+    /// <summary>The base encoder: a Hugging Face model folder.</summary>
+    public required string BaseModel { get; init; }
+
+    /// <summary>Unlabelled corpus files or folders to ingest into the run's own index.</summary>
+    public IReadOnlyList<string> Corpus { get; init; } = [];
+
+    /// <summary>An index folder built by <c>locus corpus ingest</c>, used instead of ingesting <see cref="Corpus"/>.</summary>
+    public string? IndexFolder { get; init; }
+
+    /// <summary>Labelled test data, scored at the end (never used for training or selection).</summary>
+    public string? TestPath { get; init; }
+
+    /// <summary>Fraction of the seeds held out (per label) as the dev set for early stopping and model selection.</summary>
+    public double DevFraction { get; init; } = 0.2;
+
+    /// <summary>Seed of every random choice in the pipeline.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Corpus sentences retrieved per training seed.</summary>
+    public int NeighboursPerSeed { get; init; } = 32;
+
+    /// <summary>Where synthetic data comes from.</summary>
+    public SynthesisMode Synthesis { get; init; } = SynthesisMode.Auto;
+
+    /// <summary>The LLM endpoint (used by <see cref="SynthesisMode.Llm"/> and <see cref="SynthesisMode.Auto"/>).</summary>
+    public LlmEndpointOptions Llm { get; init; } = new();
+
+    /// <summary>LLM synthesis rounds, requests and prompt sizes.</summary>
+    public SynthesisOptions LlmSynthesis { get; init; } = new();
+
+    /// <summary>Offline NER generator settings.</summary>
+    public MentionReplacementOptions MentionReplacement { get; init; } = new();
+
+    /// <summary>Offline classification generator settings.</summary>
+    public EdaOptions Eda { get; init; } = new();
+
+    /// <summary>Self-training rounds (0 turns self-training off).</summary>
+    public int SelfTrainingRounds { get; init; } = 1;
+
+    /// <summary>Pseudo-labelled sentences below this confidence are dropped.</summary>
+    public double PseudoLabelThreshold { get; init; } = 0.8;
+
+    /// <summary>Most pseudo-labelled sentences kept per label and round; null: five times the most seeds of any label.</summary>
+    public int? PseudoLabelsPerLabel { get; init; }
+
+    /// <summary>
+    /// Most non-seed examples per label in the final training set (balance); null: twenty times the most seeds of any
+    /// label.
+    /// </summary>
+    public int? MaxGeneratedPerLabel { get; init; }
+
+    /// <summary>How the teacher (self-training) and final models are fine-tuned.</summary>
+    public FineTuneOptions FineTune { get; init; } = new();
+}
