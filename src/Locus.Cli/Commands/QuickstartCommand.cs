@@ -5,8 +5,9 @@ namespace Locus.Cli.Commands;
 
 /// <summary>
 /// <c>locus quickstart</c>: the offline end-to-end demonstration on the embedded sample data (tech-news NER with
-/// four entity types): pre-train a small encoder on the sample corpus, fine-tune it with LoRA on the seed
-/// examples, evaluate on the held-out test set and predict on unseen sentences. Every step is a real locus command.
+/// four entity types): pre-train a small encoder on the sample corpus, specialise it from the 24 seed examples with
+/// the offline pipeline (retrieval, mention replacement, self-training, LoRA fine-tuning), evaluate on the held-out
+/// test set and predict on the corpus. Every step is a real locus command.
 /// </summary>
 public static class QuickstartCommand
 {
@@ -17,7 +18,7 @@ public static class QuickstartCommand
     {
         var dir = new Option<string>("--dir") { Description = "Working folder for the sample data and the models.", DefaultValueFactory = _ => "quickstart" };
         var epochs = new Option<int>("--pretrain-epochs") { Description = "Pre-training epochs over the sample corpus.", DefaultValueFactory = _ => 15 };
-        var command = new Command("quickstart", "Run the offline end-to-end demonstration on the embedded sample data (pretrain, train, eval, predict).");
+        var command = new Command("quickstart", "Run the offline end-to-end demonstration on the embedded sample data (pretrain, specialize, eval, predict).");
         command.Options.Add(dir);
         command.Options.Add(epochs);
         command.SetAction(async (parse, cancellationToken) =>
@@ -33,10 +34,11 @@ public static class QuickstartCommand
             [
                 ["pretrain", "--corpus", P("corpus.txt"), "--out", P("encoder"), "--hidden-size", "128", "--layers", "2", "--heads", "4",
                     "--vocab-size", "2000", "--max-length", "64", "--epochs", parse.GetValue(epochs).ToString(System.Globalization.CultureInfo.InvariantCulture), "--lr", "2e-3"],
-                ["train", "--task", "ner", "--train", P("seeds.jsonl"), "--schema", P("labels.json"), "--base", P("encoder"), "--out", P("ner-lora"),
-                    "--rank", "16", "--alpha", "32", "--epochs", "40", "--lr", "3e-3", "--batch-size", "8", "--patience", "10"],
-                ["eval", "--model", P("ner-lora"), "--data", P("test.jsonl")],
-                ["predict", "--model", P("ner-lora"), "--in", P("corpus.txt"), "--out", P("predictions.jsonl")],
+                ["specialize", "--task", "ner", "--schema", P("labels.json"), "--seeds", P("seeds.jsonl"), "--corpus", P("corpus.txt"), "--test", P("test.jsonl"),
+                    "--base", P("encoder"), "--out", P("runs/tech-ner"), "--rank", "16", "--alpha", "32", "--epochs", "30", "--lr", "3e-3", "--batch-size", "8", "--patience", "8"],
+                ["eval", "--model", P("runs/tech-ner"), "--data", P("test.jsonl")],
+                ["predict", "--model", P("runs/tech-ner"), "--in", P("corpus.txt"), "--out", P("predictions.jsonl")],
+                ["runs", "list", "--root", P("runs")],
             ];
             foreach (var step in steps)
             {
@@ -45,7 +47,7 @@ public static class QuickstartCommand
                 if (code != LocusCli.Ok) return code;
                 output.WriteLine();
             }
-            output.WriteLine($"Done: the adapter is in {P("ner-lora")}, predictions for the corpus in {P("predictions.jsonl")}.");
+            output.WriteLine($"Done: the run (model, data of every stage, run.json) is in {P("runs/tech-ner")}, predictions for the corpus in {P("predictions.jsonl")}.");
             return LocusCli.Ok;
         });
         return command;

@@ -16,14 +16,14 @@ public sealed record WindowOptions
     public int Stride { get; init; } = 128;
 
     /// <summary>The text tokens one window holds once <paramref name="specialTokens"/> template tokens are added.</summary>
-    /// <exception cref="ArgumentException">The settings leave no room, or the stride does not leave the windows moving forward.</exception>
+    /// <exception cref="LocusException">The settings leave no room, or the stride does not leave the windows moving forward.</exception>
     public int TextBudget(int specialTokens)
     {
-        if (Stride < 0) throw new ArgumentException($"The window stride must not be negative (it is {Stride}).");
+        if (Stride < 0) throw new LocusException($"The window stride must not be negative (it is {Stride}).");
         var budget = MaxLength - specialTokens;
         if (budget <= Stride)
         {
-            throw new ArgumentException(
+            throw new LocusException(
                 $"A window of max length {MaxLength} holds {budget} text tokens after {specialTokens} special tokens; " +
                 $"the stride ({Stride}) must be smaller than that.");
         }

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Locus.Data;
+using Locus.Specialization.Pipeline;
+using Locus.Specialization.Runs;
+using Locus.Specialization.Steps;
+using Locus.Synthesis;
+using Locus.Tests.Synthesis;
+using Locus.Tests.TestSupport;
+using Locus.Training.FineTuning;
+using Locus.Training.Trainer;
+
+namespace Locus.Tests.Specialization.Pipeline;
+
+public sealed class SpecializationPipelineTests
+{
+    [Fact]
+    public async Task OfflineRunRecordsEveryStageKeepsHeldOutTextsOutAndScoresTheSavedModel()
+    {
+        using var fixture = new PipelineFixture();
+        var store = new RunStore(fixture.RunsRoot);
+        var result = await new SpecializationPipeline(store).RunAsync("demo", fixture.Options(tweak: f => f.Training.Epochs = 10));
+
+        Assert.Equal(1, result.Run.Version);
+        Assert.False(result.Resumed);
+        var manifest = await store.LoadAsync(result.Run);
+        Assert.Equal(RunStatus.Completed, manifest.Status);
+        Assert.Equal(SpecializationPipeline.Stages, manifest.Stages.Select(s => s.Name));
+        Assert.All(manifest.Stages, s => Assert.Equal(StageStatus.Completed, s.Status));
+        Assert.Equal("offline", manifest.Settings["synthesis_mode_used"]!.GetValue<string>());
+
+        string Data(string file) => Path.Combine(result.Run.Folder, "data", file);
+        var dev = await ExampleFiles.ReadAsync(Data("seeds-dev.jsonl"), DataTask.Ner, default);
+        var train = await ExampleFiles.ReadAsync(Data("train.jsonl"), DataTask.Ner, default);
+        var heldOut = dev.Select(e => TextKey.Of(e.Example.Text)).Concat(File.ReadLines(fixture.Test).Select(l => TextKey.Of(JsonNode.Parse(l)!["text"]!.GetValue<string>()))).ToHashSet();
+        Assert.Equal(3, dev.Count); // 20% of 4 seeds per label, stratified
+        Assert.Equal(9, train.Count(e => e.Provenance.Source == ExampleSource.Seed));
+        Assert.Contains(train, e => e.Provenance.Source == ExampleSource.SyntheticMentionReplacement);
+        Assert.Contains(train, e => e.Provenance.Source == ExampleSource.PseudoLabelled && e.Provenance.Round == 1);
+        Assert.DoesNotContain(train, e => heldOut.Contains(TextKey.Of(e.Example.Text)));
+        Assert.Equal(train.Count, train.Select(e => TextKey.Of(e.Example.Text)).Distinct().Count());
+        var retrieved = await CorpusRetrieval.ReadAsync(Data("retrieved.jsonl"), default);
+        Assert.NotEmpty(retrieved);
+        Assert.DoesNotContain(retrieved, s => heldOut.Contains(TextKey.Of(s.Text)));
+
+        using var model = TrainedModel.Load(result.ModelFolder);
+        var test = (await ExampleFiles.ReadAsync(fixture.Test, DataTask.Ner, default)).Select(e => (NerExample)e.Example).ToList();
+        var again = model.NerPredictor().Evaluate(test).Report.Micro.F1;
+        Assert.Equal(again, result.Metrics["test"]!["f1"]!.GetValue<double>(), 12);
+        Assert.Equal(again, manifest.Metrics["test"]!["f1"]!.GetValue<double>(), 12);
+        Assert.Equal(6, result.Metrics["test"]!["examples"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AnInterruptedRunResumesReusingItsFinishedStages()
+    {
+        using var fixture = new PipelineFixture();
+        var store = new RunStore(fixture.RunsRoot);
+        var options = fixture.Options();
+        using var cancel = new CancellationTokenSource();
+        var inFinalTraining = false;
+        var stages = new Recorder<SpecializeProgress>(p => inFinalTraining |= p is { Stage: "train", Message: "started" });
+        var training = new Recorder<TrainingProgress>(_ => { if (inFinalTraining) cancel.Cancel(); });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SpecializationPipeline(store).RunAsync("demo", options, stages, training, cancel.Token));
+        var interrupted = await store.LoadAsync(await store.ResolveAsync("demo"));
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.Equal(StageStatus.Interrupted, interrupted.FindStage("train")!.Status);
+
+        var resumed = await new SpecializationPipeline(store).RunAsync("demo", options);
+        Assert.True(resumed.Resumed);
+        Assert.Equal(1, resumed.Run.Version);
+        Assert.Equal(["split", "retrieve", "synthesize", "self-train", "combine"], resumed.ReusedStages);
+        Assert.Equal(RunStatus.Completed, (await store.LoadAsync(resumed.Run)).Status);
+
+        // A completed run is never resumed: the same command makes the next version.
+        var next = await new SpecializationPipeline(store).RunAsync("demo", options);
+        Assert.Equal(2, next.Run.Version);
+        Assert.Empty(next.ReusedStages);
+    }
+
+    [Fact]
+    public async Task LlmSynthesisGoesThroughTheEndpointAndTheKeyIsNeverRecorded()
+    {
+        using var fixture = new PipelineFixture();
+        using var server = new FakeOpenAiServer((_, call) => SynthesisFixtures.DistinctNerReply(call));
+        var store = new RunStore(fixture.RunsRoot);
+        var options = fixture.Options(SynthesisMode.Auto);
+        options = new SpecializeOptions
+        {
+            Task = options.Task, SchemaPath = options.SchemaPath, SeedsPath = options.SeedsPath, BaseModel = options.BaseModel, Corpus = options.Corpus,
+            TestPath = options.TestPath, FineTune = options.FineTune, SelfTrainingRounds = 0,
+            Llm = SynthesisFixtures.Options(server), LlmSynthesis = new SynthesisOptions { Rounds = 2, RequestsPerRound = 2, ExamplesPerRequest = 3, RetrievedPerRequest = 2 },
+        };
+
+        var result = await new SpecializationPipeline(store).RunAsync("llm", options);
+
+        Assert.Equal(4, server.ChatCalls);
+        var corpus = File.ReadAllLines(fixture.Corpus);
+        Assert.All(server.ChatRequests, r => Assert.Contains(corpus, line => r.PromptText.Contains(line))); // retrieved context
+        var synthetic = await ExampleFiles.ReadAsync(Path.Combine(result.Run.Folder, "data", "synthetic.jsonl"), DataTask.Ner, default);
+        Assert.Equal(4, synthetic.Count);
+        Assert.All(synthetic, e => Assert.Equal(ExampleSource.SyntheticLlm, e.Provenance.Source));
+        var record = await File.ReadAllTextAsync(Path.Combine(result.Run.Folder, RunStore.ManifestFileName));
+        Assert.DoesNotContain(SynthesisFixtures.ApiKey, record);
+        Assert.Contains("\"synthesis_mode_used\": \"llm\"", record);
+        Assert.True(Directory.EnumerateFiles(Path.Combine(result.Run.Folder, "llm-cache"), "*", SearchOption.AllDirectories).Any());
+        var manifest = await store.LoadAsync(result.Run);
+        Assert.Equal(4, manifest.FindStage("synthesize")!.Counts["requests"]);
+        Assert.True(manifest.FindStage("synthesize")!.Counts["prompt_tokens"] > 0);
+    }
+
+    [Fact]
+    public async Task ASeedWithALabelOutsideTheSchemaIsReportedWithItsLine()
+    {
+        using var fixture = new PipelineFixture();
+        var lines = File.ReadAllLines(fixture.Seeds);
+        lines[4] = lines[4].Replace("\"LOC\"", "\"PLACE\"");
+        File.WriteAllLines(fixture.Seeds, lines);
+
+        var error = await Assert.ThrowsAsync<DataFormatException>(() => new SpecializationPipeline(new RunStore(fixture.RunsRoot)).RunAsync("bad", fixture.Options()));
+        Assert.Contains("seeds.jsonl:5", error.Message);
+        Assert.Contains("'PLACE' is not in the schema", error.Message);
+    }
+
+    [Fact]
+    public async Task LlmModeWithoutAnEndpointSaysWhatToSet()
+    {
+        using var fixture = new PipelineFixture();
+        var error = await Assert.ThrowsAsync<LocusException>(() => new SpecializationPipeline(new RunStore(fixture.RunsRoot)).RunAsync("x", fixture.Options(SynthesisMode.Llm)));
+        Assert.Contains("LOCUS_LLM_ENDPOINT", error.Message);
+    }
+
+    [Fact]
+    public async Task TheCommandLineRunsThePipelineAndEvalFindsTheRunsModel()
+    {
+        using var fixture = new PipelineFixture();
+        var run = Path.Combine(fixture.RunsRoot, "cli");
+        var (code, output, error) = await CliRun.Locus("specialize", "--task", "ner", "--schema", fixture.Schema, "--seeds", fixture.Seeds, "--corpus", fixture.Corpus,
+            "--test", fixture.Test, "--base", fixture.BaseModel, "--out", run, "--synthesis", "offline", "--self-training-rounds", "0",
+            "--epochs", "2", "--lr", "1e-2", "--rank", "4", "--max-length", "32", "--stride", "8", "--json");
+        Assert.True(code == 0, error);
+        var result = JsonNode.Parse(output)!;
+        Assert.Equal("cli/v1", result["run"]!.GetValue<string>());
+        Assert.Contains("[combine]", error);
+
+        (code, output, error) = await CliRun.Locus("eval", "--model", run, "--data", fixture.Test, "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal(result["metrics"]!["test"]!["f1"]!.GetValue<double>(), JsonNode.Parse(output)!["entities"]!["micro"]!["f1"]!.GetValue<double>(), 12);
+    }
+
+    private sealed class Recorder<T>(Action<T> onReport) : IProgress<T>
+    {
+        public void Report(T value) => onReport(value);
+    }
+}
