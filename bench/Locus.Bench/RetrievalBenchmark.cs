@@ -11,10 +11,16 @@ namespace Locus.Bench;
 /// <summary>
 /// Retrieval benchmark: for each data kind and index size, random unit vectors → HNSW build time, file size, exact
 /// and HNSW query latency (p50/p99, one query at a time) and HNSW recall@10 against exact search for several
-/// ef_search values; then corpus ingestion throughput with the lexical encoder. Writes JSON and a Markdown table.
-/// Options: --sizes 100000,1000000  --dim 384  --queries 200  --m 16  --ef-construction 100
-/// --ef-search 16,32,64,128,256,512,1024  --dtype Float32  --data random,clustered  --corpus DIR,...
-/// --out bench-results/retrieval.json (the table goes beside it as .md)  --work DIR.
+/// ef_search values; exact search timed three ways on the same mapped index: the scan before the rewrite
+/// (<see cref="LegacyExactSearch"/>, on the first --legacy-queries queries), the current single-query scan, and all
+/// queries at once (<see cref="VectorIndex.SearchMany"/>, amortised per query); then corpus ingestion throughput
+/// with the lexical encoder and, with --encoder-model, a transformer encoder in float32 and bfloat16.
+/// Writes JSON and a Markdown table.
+/// Options: --sizes 100000,1000000  --hnsw-max-size N (larger sizes build no graph)  --dim 384  --queries 200
+/// --legacy-queries 20  --m 16  --ef-construction 100  --ef-search 16,32,64,128,256,512,1024  --dtype Float32
+/// --data random,clustered  --corpus FILE|DIR,...  --ingest-limit N (sentences per encoder run)
+/// --encoder-model DIR (a model folder; a folder with tokenizer files only gets a random BERT of --encoder-shape)
+/// --encoder-shape 256x4 (hidden x layers)  --out bench-results/retrieval.json (the table goes beside it as .md)  --work DIR.
 /// "random" = directions uniform on the sphere (no structure: the hardest case for any graph index, because the
 /// neighbours of a neighbour are hardly closer to the query than any other point); "clustered" = 1,000 random
 /// centres plus Gaussian noise (cosine ≈ 0.7 to the centre), closer to real sentence embeddings, with queries
@@ -26,6 +32,11 @@ public static class RetrievalBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var sizes = Ints(Arg(args, "--sizes", "100000"));
+        var hnswMaxSize = int.Parse(Arg(args, "--hnsw-max-size", int.MaxValue.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var legacyQueries = int.Parse(Arg(args, "--legacy-queries", "20"), CultureInfo.InvariantCulture);
+        var ingestLimit = int.Parse(Arg(args, "--ingest-limit", int.MaxValue.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var encoderModel = Arg(args, "--encoder-model", "");
+        var encoderShape = Ints(Arg(args, "--encoder-shape", "256x4").Replace('x', ','));
         var dimension = int.Parse(Arg(args, "--dim", "384"), CultureInfo.InvariantCulture);
         var queryCount = int.Parse(Arg(args, "--queries", "200"), CultureInfo.InvariantCulture);
         var m = int.Parse(Arg(args, "--m", "16"), CultureInfo.InvariantCulture);
@@ -50,14 +61,17 @@ public static class RetrievalBenchmark
         var indexResults = new List<object>();
         foreach (var kind in dataKinds)
             foreach (var size in sizes)
-                indexResults.Add(RunIndex(size, dimension, queryCount, m, efConstruction, efSearches, dataType, kind == "clustered", work, table));
+                indexResults.Add(RunIndex(size, dimension, queryCount, legacyQueries, m, efConstruction, size <= hnswMaxSize ? efSearches : [], dataType, kind == "clustered", work, table));
 
         var ingestResults = new List<object>();
         if (corpus.Length > 0)
         {
             var inputs = corpus.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            if (ingestLimit < int.MaxValue) inputs = [EncoderIngestBench.FirstSentences(inputs, ingestLimit, work)];
             ingestResults.Add(await RunIngestAsync(inputs, work, hnsw: null));
             ingestResults.Add(await RunIngestAsync(inputs, work, hnsw: new HnswOptions { M = m, EfConstruction = efConstruction }));
+            if (encoderModel.Length > 0)
+                ingestResults.AddRange(await EncoderIngestBench.RunAsync(inputs, encoderModel, encoderShape[0], encoderShape[1], work, table));
         }
 
         var report = new
@@ -75,12 +89,12 @@ public static class RetrievalBenchmark
         return 0;
     }
 
-    private static object RunIndex(int size, int dimension, int queryCount, int m, int efConstruction, int[] efSearches, VectorDataType dataType, bool clustered, string work, List<string> table)
+    private static object RunIndex(int size, int dimension, int queryCount, int legacyQueries, int m, int efConstruction, int[] efSearches, VectorDataType dataType, bool clustered, string work, List<string> table)
     {
         var dataName = clustered ? "clustered" : "random";
         var centres = clustered ? RandomUnit(new Random(7), 1000, dimension) : null;
         var path = Path.Combine(work, $"bench-{dataName}-{size}.lvi");
-        var hnsw = new HnswOptions { M = m, EfConstruction = efConstruction };
+        var hnsw = efSearches.Length == 0 ? null : new HnswOptions { M = m, EfConstruction = efConstruction };
         var build = Stopwatch.StartNew();
         double buildSeconds;
         using (var index = VectorIndex.Create("random", dimension, new VectorIndexOptions { DataType = dataType, Hnsw = hnsw }))
@@ -115,6 +129,21 @@ public static class RetrievalBenchmark
             truth[q] = hits.Select(h => h.Row).ToHashSet();
         }
 
+        var legacyLatency = new double[Math.Min(legacyQueries, queryCount)];
+        var legacyAgrees = true;
+        for (var q = 0; q < legacyLatency.Length; q++)
+        {
+            var watch = Stopwatch.StartNew();
+            var rows = LegacyExactSearch.TopK(loaded.Storage, queries[q], 10);
+            legacyLatency[q] = watch.Elapsed.TotalMilliseconds;
+            legacyAgrees &= rows.ToHashSet().SetEquals(truth[q]);
+        }
+
+        var batchWatch = Stopwatch.StartNew();
+        var batched = loaded.SearchMany(queries, new IndexSearchOptions { K = 10, Exact = true });
+        var batchedMsPerQuery = batchWatch.Elapsed.TotalMilliseconds / queryCount;
+        var batchedAgrees = Enumerable.Range(0, queryCount).All(q => batched[q].Select(h => h.Row).ToHashSet().SetEquals(truth[q]));
+
         var hnswRows = new List<object>();
         foreach (var ef in efSearches)
         {
@@ -133,8 +162,11 @@ public static class RetrievalBenchmark
             table.Add(Row(dataName, size, buildSeconds, path, $"hnsw ef={ef}", recall, latency));
             Console.WriteLine(table[^1]);
         }
-        table.Add(Row(dataName, size, buildSeconds, path, "exact", 1.0, exactLatency));
-        Console.WriteLine(table[^1]);
+        table.Add(Row(dataName, size, buildSeconds, path, $"exact, before ({legacyLatency.Length} queries{(legacyAgrees ? "" : ", DIFFERENT HITS")})", 1.0, legacyLatency));
+        table.Add(Row(dataName, size, buildSeconds, path, "exact, one query at a time", 1.0, exactLatency));
+        table.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| {dataName} | {size:N0} | {buildSeconds:0.0} | {new FileInfo(path).Length / 1e6:0.0} | exact, {queryCount} queries in one SearchMany{(batchedAgrees ? "" : ", DIFFERENT HITS")} | 1.000 | {batchedMsPerQuery:0.000} per query | |"));
+        foreach (var line in table.TakeLast(3)) Console.WriteLine(line);
         var result = new
         {
             Data = dataName,
@@ -144,6 +176,8 @@ public static class RetrievalBenchmark
             FileBytes = new FileInfo(path).Length,
             OpenMs = openMs,
             Exact = new { P50Ms = Percentile(exactLatency, 0.5), P99Ms = Percentile(exactLatency, 0.99) },
+            ExactBefore = new { Queries = legacyLatency.Length, P50Ms = Percentile(legacyLatency, 0.5), P99Ms = Percentile(legacyLatency, 0.99), SameHits = legacyAgrees },
+            ExactBatched = new { Queries = queryCount, MsPerQuery = batchedMsPerQuery, SameHits = batchedAgrees },
             Hnsw = hnswRows,
         };
         loaded.Dispose();

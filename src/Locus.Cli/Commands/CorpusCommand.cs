@@ -34,6 +34,12 @@ public static class CorpusCommand
         var encoder = new Option<string>("--encoder") { Description = $"Sentence encoder ({string.Join(", ", EncoderSpec.KnownNames)}).", DefaultValueFactory = _ => EncoderSpec.Lexical };
         encoder.AcceptOnlyFromAmong([.. EncoderSpec.KnownNames]);
         var dimension = new Option<int>("--dim") { Description = "Vector length of the lexical encoder.", DefaultValueFactory = _ => new LexicalEncoderOptions().Dimension };
+        var model = new Option<string?>("--model") { Description = "Model folder of the transformer encoder (Hugging Face layout, or the output of 'locus pretrain')." };
+        var pooling = new Option<SentencePooling>("--pooling") { Description = "Transformer pooling: Mean (average of token vectors) or Cls (first token).", DefaultValueFactory = _ => SentencePooling.Mean };
+        var queryPrefix = new Option<string>("--query-prefix") { Description = "Text put before each search query (E5: \"query: \").", DefaultValueFactory = _ => "" };
+        var passagePrefix = new Option<string>("--passage-prefix") { Description = "Text put before each indexed sentence (E5: \"passage: \").", DefaultValueFactory = _ => "" };
+        var bf16 = new Option<bool>("--bf16") { Description = "Run the transformer in bfloat16 (faster on CPUs with AVX512-BF16/AMX)." };
+        var window = new Option<int?>("--max-length") { Description = "Transformer window in tokens (default: the model's limit); longer sentences are encoded as averaged windows." };
         var format = new Option<CorpusFormat>("--format") { Description = "Input layout; Auto decides by extension.", DefaultValueFactory = _ => CorpusFormat.Auto };
         var textField = new Option<string>("--text-field") { Description = "JSON field holding the text in .jsonl input.", DefaultValueFactory = _ => "text" };
         var dataType = new Option<VectorDataType>("--dtype") { Description = "Vector storage: Float32, Float16 or Int8.", DefaultValueFactory = _ => VectorDataType.Float32 };
@@ -51,7 +57,7 @@ public static class CorpusCommand
 
         var command = new Command("ingest", "Read a corpus, split it into sentences, drop duplicates, embed and index them; resumes an interrupted run.")
         {
-            inputs, index, encoder, dimension, format, textField, dataType, m, efConstruction, efSearch, exactOnly,
+            inputs, index, encoder, dimension, model, pooling, queryPrefix, passagePrefix, bf16, window, format, textField, dataType, m, efConstruction, efSearch, exactOnly,
             batchSize, checkpointEvery, nearDup, idfSample, cache, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -77,13 +83,26 @@ public static class CorpusCommand
             Directory.CreateDirectory(directory);
 
             var spec = EncoderSpec.Load(directory);
-            var requested = new EncoderSpec { Name = parse.GetValue(encoder)!, Dimension = parse.GetValue(dimension) };
-            if (spec is not null && (spec.Name != requested.Name || spec.Dimension != requested.Dimension))
-                throw new LocusException($"{directory}: the index was built with encoder '{spec.Name}' ({spec.Dimension}-d); ingest into another directory to use '{requested.Name}' ({requested.Dimension}-d)");
+            var requested = new EncoderSpec
+            {
+                Name = parse.GetValue(encoder)!,
+                Dimension = parse.GetValue(dimension),
+                ModelPath = parse.GetValue(model) is { } modelPath ? Path.GetFullPath(modelPath) : null,
+                Pooling = parse.GetValue(pooling),
+                QueryPrefix = parse.GetValue(queryPrefix)!,
+                PassagePrefix = parse.GetValue(passagePrefix)!,
+                BFloat16 = parse.GetValue(bf16),
+                MaxLength = parse.GetValue(window),
+            };
+            if (requested.Name == EncoderSpec.Transformer && requested.ModelPath is null)
+                throw new LocusException("--encoder transformer needs --model <folder>");
+            if (spec is not null && spec.Describe() != requested.Describe())
+                throw new LocusException($"{directory}: the index was built with {spec.Describe()}; ingest into another directory to use {requested.Describe()}");
             spec ??= requested;
             var sampleSize = parse.GetValue(idfSample);
             var reader = new CorpusReader(options.Format, options.TextField);
             var sentenceEncoder = spec.Create(directory, () => reader.ReadSentences(files, cancellationToken).Take(sampleSize));
+            using var disposeEncoder = sentenceEncoder as IDisposable;
             spec.Save(directory);
             using var cached = parse.GetValue(cache) is { } cacheDirectory ? new CachedSentenceEncoder(sentenceEncoder, cacheDirectory) : null;
 
@@ -122,10 +141,11 @@ public static class CorpusCommand
             using var vectorIndex = OpenIndex(directory);
             var spec = EncoderSpec.Load(directory) ?? throw new LocusException($"{Path.Combine(directory, EncoderSpec.FileName)}: missing; was the index built with 'locus corpus ingest'?");
             var sentenceEncoder = spec.Create(directory, fitSample: null);
+            using var disposeEncoder = sentenceEncoder as IDisposable;
             if (sentenceEncoder.ModelId != vectorIndex.ModelId)
                 throw new LocusException($"{directory}: encoder '{sentenceEncoder.ModelId}' does not match the index's '{vectorIndex.ModelId}'");
             var text = parse.GetValue(query)!;
-            var vector = (await sentenceEncoder.EncodeAsync([text], cancellationToken))[0];
+            var vector = (await sentenceEncoder.EncodeQueriesAsync([text], cancellationToken))[0];
             var hits = vectorIndex.Search(vector, new IndexSearchOptions { K = parse.GetValue(k), MmrLambda = lambda, EfSearch = parse.GetValue(efSearch), Exact = parse.GetValue(exact) });
             if (parse.GetValue(json))
             {

@@ -11,7 +11,7 @@ namespace Locus.Retrieval.Embeddings;
 /// Decorates an encoder with an on-disk cache keyed by model id and text hash, so re-ingesting a corpus or
 /// repeating queries skips the (neural) forward pass. One append-only file per model id in the cache
 /// directory: a header (magic "LOCUSEMC", u32 version, u32 dimension, u32 model-id length, model id) then
-/// records of [16-byte SHA-256 prefix of the UTF-8 text][dimension × float32]. Appending never rewrites
+/// records of [16-byte SHA-256 prefix of the UTF-8 text, for queries of "\0query\0" + text][dimension × float32]. Appending never rewrites
 /// existing records; a torn last record (a crash mid-write) is detected on open and cut off.
 /// </summary>
 public sealed class CachedSentenceEncoder : ISentenceEncoder, IDisposable
@@ -63,10 +63,20 @@ public sealed class CachedSentenceEncoder : ISentenceEncoder, IDisposable
     public int Dimension => _inner.Dimension;
 
     /// <inheritdoc />
-    public async Task<float[][]> EncodeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public Task<float[][]> EncodeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        EncodeCachedAsync(texts, query: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<float[][]> EncodeQueriesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        EncodeCachedAsync(texts, query: true, cancellationToken);
+
+    /// <summary>Closes the cache file.</summary>
+    public void Dispose() => _file.Dispose();
+
+    private async Task<float[][]> EncodeCachedAsync(IReadOnlyList<string> texts, bool query, CancellationToken cancellationToken)
     {
         var result = new float[texts.Count][];
-        var keys = texts.Select(KeyOf).ToArray();
+        var keys = texts.Select(t => KeyOf(t, query)).ToArray();
         var missing = new List<int>();
         lock (_lock)
         {
@@ -80,7 +90,8 @@ public sealed class CachedSentenceEncoder : ISentenceEncoder, IDisposable
         }
         if (missing.Count == 0) return result;
 
-        var encoded = await _inner.EncodeAsync(missing.Select(i => texts[i]).ToArray(), cancellationToken).ConfigureAwait(false);
+        var missingTexts = missing.Select(i => texts[i]).ToArray();
+        var encoded = await (query ? _inner.EncodeQueriesAsync(missingTexts, cancellationToken) : _inner.EncodeAsync(missingTexts, cancellationToken)).ConfigureAwait(false);
         lock (_lock)
         {
             _file.Seek(0, SeekOrigin.End);
@@ -100,11 +111,10 @@ public sealed class CachedSentenceEncoder : ISentenceEncoder, IDisposable
         return result;
     }
 
-    /// <summary>Closes the cache file.</summary>
-    public void Dispose() => _file.Dispose();
-
-    private static UInt128 KeyOf(string text) =>
-        BinaryPrimitives.ReadUInt128LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    // A query may be encoded differently from the same text as a passage (its own prefix), so its key is salted
+    // with a NUL-led marker that real text does not start with; passage keys stay the plain text hash.
+    private static UInt128 KeyOf(string text, bool query) =>
+        BinaryPrimitives.ReadUInt128LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(query ? "\0query\0" + text : text)));
 
     private float[] ReadVector(long offset)
     {

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace Locus.Retrieval.Embeddings;
 
 /// <summary>
 /// Which encoder an index directory was built with, saved as encoder.json beside the index so searches
-/// rebuild the same encoder. <see cref="Create"/> is the one place that maps names to implementations: a
-/// neural encoder is added there as a new <see cref="Name"/> (with its model path in <see cref="ModelPath"/>).
+/// rebuild the same encoder. <see cref="Create"/> is the one place that maps names to implementations.
 /// </summary>
 public sealed class EncoderSpec
 {
@@ -15,27 +16,54 @@ public sealed class EncoderSpec
     /// <summary>Name of the model-free encoder.</summary>
     public const string Lexical = "lexical";
 
+    /// <summary>Name of the neural encoder (<see cref="TransformerSentenceEncoder"/>) over the model in <see cref="ModelPath"/>.</summary>
+    public const string Transformer = "transformer";
+
     /// <summary>File of the fitted lexical statistics inside the index directory.</summary>
     public const string LexicalStatisticsFileName = "lexical.idf";
 
-    /// <summary>Encoder kind: <see cref="Lexical"/>.</summary>
+    /// <summary>Encoder kind: <see cref="Lexical"/> or <see cref="Transformer"/>.</summary>
     public string Name { get; set; } = Lexical;
 
-    /// <summary>Vector length (lexical: the hashing dimension).</summary>
+    /// <summary>Vector length (lexical: the hashing dimension; transformer: the model's hidden size, filled in by <see cref="Create"/>).</summary>
     public int Dimension { get; set; } = new LexicalEncoderOptions().Dimension;
 
     /// <summary>Model directory, for encoders that load weights; null for the lexical encoder.</summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>Transformer pooling.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<SentencePooling>))]
+    public SentencePooling Pooling { get; set; } = SentencePooling.Mean;
+
+    /// <summary>Transformer query prefix (e.g. "query: ").</summary>
+    public string QueryPrefix { get; set; } = "";
+
+    /// <summary>Transformer passage prefix (e.g. "passage: ").</summary>
+    public string PassagePrefix { get; set; } = "";
+
+    /// <summary>Run the transformer in bfloat16.</summary>
+    public bool BFloat16 { get; set; }
+
+    /// <summary>Transformer window length in tokens; null takes the model's.</summary>
+    public int? MaxLength { get; set; }
+
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> KnownNames { get; } = [Lexical];
+    public static IReadOnlyList<string> KnownNames { get; } = [Lexical, Transformer];
+
+    /// <summary>The settings that decide the vectors, in words; two specs describing the same encode alike.</summary>
+    public string Describe() => Name switch
+    {
+        Transformer => $"transformer over '{ModelPath}' (pooling {Pooling.ToString().ToLowerInvariant()}, query prefix '{QueryPrefix}', passage prefix '{PassagePrefix}', {(BFloat16 ? "bf16" : "fp32")}, window {MaxLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "model default"})",
+        _ => $"{Name} ({Dimension}-d)",
+    };
 
     /// <summary>
     /// Builds the encoder for <paramref name="indexDirectory"/>. The lexical encoder loads its statistics from
     /// the directory, fitting them on <paramref name="fitSample"/> first when the file does not exist yet
-    /// (null: fail instead, as a search must use the statistics the corpus was encoded with).
+    /// (null: fail instead, as a search must use the statistics the corpus was encoded with). The transformer
+    /// encoder loads <see cref="ModelPath"/> and sets <see cref="Dimension"/> to its hidden size; dispose it when done.
     /// </summary>
-    public ISentenceEncoder Create(string indexDirectory, Func<IEnumerable<string>>? fitSample)
+    public ISentenceEncoder Create(string indexDirectory, Func<IEnumerable<string>>? fitSample, ILogger? logger = null)
     {
         switch (Name)
         {
@@ -50,6 +78,18 @@ public sealed class EncoderSpec
                 }
                 else throw new LocusException($"{statisticsPath}: missing; the index cannot be searched without the statistics it was built with");
                 return new LexicalEncoder(new LexicalEncoderOptions { Dimension = Dimension }, statistics);
+            case Transformer:
+                var encoder = new TransformerSentenceEncoder(new TransformerEncoderOptions
+                {
+                    ModelPath = ModelPath ?? throw new LocusException($"{Path.Combine(indexDirectory, FileName)}: the transformer encoder needs a model path"),
+                    Pooling = Pooling,
+                    QueryPrefix = QueryPrefix,
+                    PassagePrefix = PassagePrefix,
+                    BFloat16 = BFloat16,
+                    MaxLength = MaxLength,
+                }, logger);
+                Dimension = encoder.Dimension;
+                return encoder;
             default:
                 throw new LocusException($"unknown encoder '{Name}' (available: {string.Join(", ", KnownNames)})");
         }

@@ -40,6 +40,13 @@ internal sealed class ScoredMinHeap
         _ids[i] = id;
     }
 
+    /// <summary>Keeps the entry if fewer than <paramref name="capacity"/> are held or it beats the lowest score (a bounded top-k).</summary>
+    public void Offer(int id, float score, int capacity)
+    {
+        if (Count < capacity) Push(id, score);
+        else if (score > _scores[0]) ReplaceMin(id, score);
+    }
+
     /// <summary>Removes the lowest-scoring entry.</summary>
     public (int Id, float Score) Pop()
     {
@@ -51,6 +58,12 @@ internal sealed class ScoredMinHeap
 
     /// <summary>Replaces the lowest-scoring entry with a new one (a pop and a push in one sift).</summary>
     public void ReplaceMin(int id, float score) => SiftDown(id, score, Count);
+
+    /// <summary>The entries in heap order (not sorted).</summary>
+    public IEnumerable<SearchHit> Items()
+    {
+        for (var i = 0; i < Count; i++) yield return new SearchHit(_ids[i], _scores[i]);
+    }
 
     /// <summary>Empties the heap into a new array, highest score first.</summary>
     public SearchHit[] DrainDescending()

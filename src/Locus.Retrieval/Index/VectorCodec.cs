@@ -70,9 +70,8 @@ public sealed class VectorCodec
                 TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(row), vector);
                 break;
             default:
-                var scale = MemoryMarshal.Read<float>(row);
-                var bytes = MemoryMarshal.Cast<byte, sbyte>(row[sizeof(float)..]);
-                for (var i = 0; i < vector.Length; i++) vector[i] = bytes[i] * scale;
+                TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, sbyte>(row[sizeof(float)..]), vector);
+                TensorPrimitives.Multiply(vector, MemoryMarshal.Read<float>(row), vector);
                 break;
         }
     }

@@ -107,13 +107,46 @@ public sealed class VectorIndex : IDisposable
     public IReadOnlyList<IndexHit> Search(ReadOnlySpan<float> query, IndexSearchOptions? options = null)
     {
         options ??= new IndexSearchOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.K);
-        if (query.Length != Dimension) throw new LocusException($"query has {query.Length} components, the index ({ModelId}) expects {Dimension}");
-        var wanted = options.MmrLambda is null ? options.K : Math.Max(options.MmrPoolSize > 0 ? options.MmrPoolSize : Math.Max(4 * options.K, 40), options.K);
-        Func<int, bool>? include = _metadata.DeletedCount == 0 ? null : row => !_metadata.IsDeleted(row);
+        var (wanted, include) = Prepare(options);
+        CheckQuery(query.Length);
         var hits = options.Exact || Graph is null
             ? ExactSearch.TopK(Storage, query, wanted, include)
             : Graph.Search(query, wanted, options.EfSearch is null ? null : Math.Max(options.EfSearch.Value, wanted), include);
+        return Finish(hits, options);
+    }
+
+    /// <summary>
+    /// Searches many queries at once (result[i] for queries[i]). Exact searches read the rows once per block of
+    /// 64 queries (a blocked matrix product), far faster than one scan per query; graph searches run in parallel.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<IndexHit>> SearchMany(IReadOnlyList<float[]> queries, IndexSearchOptions? options = null)
+    {
+        options ??= new IndexSearchOptions();
+        var (wanted, include) = Prepare(options);
+        foreach (var query in queries) CheckQuery(query.Length);
+        if (options.Exact || Graph is null)
+            return ExactSearch.TopK(Storage, queries, wanted, include).Select(hits => Finish(hits, options)).ToArray();
+        var results = new IReadOnlyList<IndexHit>[queries.Count];
+        var ef = options.EfSearch is null ? (int?)null : Math.Max(options.EfSearch.Value, wanted);
+        Parallel.For(0, queries.Count, i => results[i] = Finish(Graph.Search(queries[i], wanted, ef, include), options));
+        return results;
+    }
+
+    private (int Wanted, Func<int, bool>? Include) Prepare(IndexSearchOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.K);
+        var wanted = options.MmrLambda is null ? options.K : Math.Max(options.MmrPoolSize > 0 ? options.MmrPoolSize : Math.Max(4 * options.K, 40), options.K);
+        Func<int, bool>? include = _metadata.DeletedCount == 0 ? null : row => !_metadata.IsDeleted(row);
+        return (wanted, include);
+    }
+
+    private void CheckQuery(int length)
+    {
+        if (length != Dimension) throw new LocusException($"query has {length} components, the index ({ModelId}) expects {Dimension}");
+    }
+
+    private IndexHit[] Finish(SearchHit[] hits, IndexSearchOptions options)
+    {
         if (options.MmrLambda is { } lambda) hits = MaximalMarginalRelevance.Select(hits, options.K, lambda, Storage.Get);
         return hits.Select(h => new IndexHit(h.Id, h.Score, _metadata.Get(h.Id))).ToArray();
     }

@@ -48,6 +48,25 @@ public sealed unsafe class VectorStorage
     }
 
     /// <summary>
+    /// The encoded bytes of rows <paramref name="start"/>.. that lie contiguously in memory, at most
+    /// <paramref name="maxRows"/> and never past the end of the mapped block or of an in-memory chunk, so a scan
+    /// reads the storage as a few long runs instead of one span per row. <paramref name="rows"/> receives the count.
+    /// </summary>
+    internal ReadOnlySpan<byte> Run(int start, int maxRows, out int rows)
+    {
+        var bytes = Codec.RowBytes;
+        if (start < _mappedCount)
+        {
+            rows = Math.Min(maxRows, _mappedCount - start);
+            return new ReadOnlySpan<byte>(_mapped + (long)start * bytes, rows * bytes);
+        }
+        var local = start - _mappedCount;
+        var inChunk = local % RowsPerChunk;
+        rows = Math.Min(maxRows, Math.Min(RowsPerChunk - inChunk, Count - start));
+        return new ReadOnlySpan<byte>(_chunks[local / RowsPerChunk], inChunk * bytes, rows * bytes);
+    }
+
+    /// <summary>
     /// Asks the CPU to start loading the first cache lines of row <paramref name="id"/>; a graph walk issues this
     /// for all of a node's unvisited neighbours before scoring them, so their memory latency overlaps.
     /// </summary>

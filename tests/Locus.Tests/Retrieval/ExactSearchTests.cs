@@ -21,6 +21,32 @@ public class ExactSearchTests
         }
     }
 
+    [Theory]
+    [InlineData(VectorDataType.Float32, 3_000)]
+    [InlineData(VectorDataType.Float16, 3_000)]
+    [InlineData(VectorDataType.Int8, 3_000)]
+    [InlineData(VectorDataType.Float32, 70_000)]   // partitions scanned in parallel, rows from several in-memory chunks
+    public void ManyQueriesAtOnceGiveEachQuerysOwnTopK(VectorDataType dataType, int count)
+    {
+        const int dimension = 37;   // not a multiple of the SIMD width: the kernel's scalar tail counts
+        var vectors = RandomVectors.Unit(count, dimension, seed: 4);
+        using var index = VectorIndex.Create("test", dimension, new VectorIndexOptions { DataType = dataType, Hnsw = null });
+        index.Add(vectors, RandomVectors.Metadata(count));
+        index.Delete(5);
+        // 70 queries: one full block of 64 (groups of four) and a block of 6 (a group of four and two single queries).
+        var queries = RandomVectors.Unit(70, dimension, seed: 5);
+        queries[3] = vectors[5];
+        var decoded = Enumerable.Range(0, count).Select(index.GetVector).ToArray();
+        var batched = index.SearchMany(queries, new IndexSearchOptions { K = 10, Exact = true });
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var expected = RandomVectors.BruteForce(decoded, queries[q], 11).Where(row => row != 5).Take(10);
+            Assert.Equal(expected, batched[q].Select(h => h.Row));
+            Assert.Equal(expected, index.Search(queries[q], new IndexSearchOptions { K = 10, Exact = true }).Select(h => h.Row));
+            Assert.Equal(decoded[batched[q][0].Row].Zip(queries[q], (a, b) => a * b).Sum(), batched[q][0].Score, 4);
+        }
+    }
+
     [Fact]
     public void DeletedRowsAreNeverReturned()
     {
