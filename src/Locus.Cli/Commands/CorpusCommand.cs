@@ -212,10 +212,4 @@ public static class CorpusCommand
         return string.Create(CultureInfo.InvariantCulture,
             $"{p.LinesConsumed:N0} lines, {p.SentencesSeen:N0} sentences, {p.SentencesAdded:N0} added ({p.ExactDuplicates:N0} exact + {p.NearDuplicates:N0} near duplicates, {p.TooShort:N0} too short), index {p.IndexCount:N0} rows, {rate:N0} sentences/s");
     }
-
-    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -75,7 +75,7 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSeed);
         var best = new Dictionary<string, RetrievedSentence>(StringComparer.Ordinal);
-        var vectors = await _encoder.EncodeAsync(seeds.Select(s => s.Text).ToList(), cancellationToken);
+        var vectors = await _encoder.EncodeQueriesAsync(seeds.Select(s => s.Text).ToList(), cancellationToken);
         for (var i = 0; i < seeds.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -97,7 +97,7 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
     public async Task<IReadOnlyList<string>> RetrieveAsync(IReadOnlyList<string> queries, int k, CancellationToken cancellationToken)
     {
         var best = new Dictionary<string, (string Text, float Score)>(StringComparer.Ordinal);
-        var vectors = await _encoder.EncodeAsync(queries, cancellationToken);
+        var vectors = await _encoder.EncodeQueriesAsync(queries, cancellationToken);
         foreach (var vector in vectors)
             foreach (var hit in _index.Search(vector, new IndexSearchOptions { K = Math.Min(_index.Count, k) }))
             {
