@@ -25,7 +25,11 @@ public static class TrainCommand
         var loraDropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0.1 };
         var rslora = new Option<bool>("--rslora") { Description = "Scale by alpha/sqrt(r) (rsLoRA)." };
         var targets = new Option<string[]?>("--lora-targets") { Description = "LoRA target modules (default: attention and feed-forward projections).", AllowMultipleArgumentsPerToken = true };
-        var unfreeze = new Option<int>("--unfreeze-top-layers") { Description = "Second phase: also train the top k layers (LoRA only).", DefaultValueFactory = _ => 0 };
+        var unfreeze = new Option<int>("--unfreeze-top-layers") { Description = "Second phase: unfreeze the top k layers progressively, the top one first and one more per stage (LoRA only).", DefaultValueFactory = _ => 0 };
+        var unfreezeEvery = new Option<int>("--unfreeze-every") { Description = "Epochs per unfreezing stage (0: split --second-phase-epochs evenly over the k stages).", DefaultValueFactory = _ => 0 };
+        var secondEpochs = new Option<int>("--second-phase-epochs") { Description = "Epochs of the second phase, over all its stages.", DefaultValueFactory = _ => 5 };
+        var secondLr = new Option<double>("--second-phase-lr") { Description = "Peak learning rate of the second phase.", DefaultValueFactory = _ => 2e-5 };
+        var bf16 = new Option<bool>("--bf16") { Description = "Run the frozen base layers in bfloat16 (LoRA; faster on CPUs with AVX512-BF16/AMX); trainable weights stay float32." };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping usually ends sooner).", DefaultValueFactory = _ => 40 };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 5e-4 for LoRA, 5e-5 full)." };
         var batch = new Option<int>("--batch-size") { Description = "Examples per batch.", DefaultValueFactory = _ => 16 };
@@ -42,7 +46,7 @@ public static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var command = new Command("train", "Fine-tune a base encoder for NER or text classification (LoRA by default, or --full).");
-        foreach (var option in new Option[] { task, train, dev, schema, baseModel, output, full, rank, alpha, loraDropout, rslora, targets, unfreeze, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, json })
+        foreach (var option in new Option[] { task, train, dev, schema, baseModel, output, full, rank, alpha, loraDropout, rslora, targets, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, json })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -60,13 +64,14 @@ public static class TrainCommand
             {
                 Task = dataTask, Mode = mode, LoraRank = parse.GetValue(rank), LoraAlpha = parse.GetValue(alpha), LoraDropout = parse.GetValue(loraDropout),
                 UseRsLora = parse.GetValue(rslora), TargetModules = parse.GetValue(targets) is { Length: > 0 } t ? t : null, UnfreezeTopLayers = parse.GetValue(unfreeze),
+                UnfreezeEveryEpochs = parse.GetValue(unfreezeEvery), SecondPhaseEpochs = parse.GetValue(secondEpochs), SecondPhaseLearningRate = parse.GetValue(secondLr),
                 MultiLabel = parse.GetValue(multiLabel), MaxLength = parse.GetValue(maxLength), Stride = parse.GetValue(stride),
                 Training = new TrainerOptions
                 {
                     Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr) ?? FineTuneOptions.DefaultLearningRate(mode),
                     BatchSize = parse.GetValue(batch), GradientAccumulationSteps = parse.GetValue(accumulate), WarmupRatio = parse.GetValue(warmup),
                     WeightDecay = parse.GetValue(decay), MaxGradNorm = parse.GetValue(clip), Patience = parse.GetValue(patience),
-                    Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
+                    Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Bf16 = parse.GetValue(bf16),
                 },
             };
             var basePath = await CommandInputs.ResolveModelAsync(parse.GetValue(baseModel)!, cancellationToken);
@@ -79,8 +84,8 @@ public static class TrainCommand
                 return LocusCli.Ok;
             }
             console.Output.WriteLine($"{mode.ToString().ToLowerInvariant()} fine-tuning: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained");
-            foreach (var (phase, i) in result.Phases.Select((p, i) => (p, i + 1)))
-                console.Output.WriteLine($"phase {i}: best dev {(dataTask == DataTask.Ner ? "entity F1" : "score")} {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
+            foreach (var (phase, i) in result.Phases.Select((p, i) => (p, i)))
+                console.Output.WriteLine($"{(i == 0 ? "phase 1" : $"phase 2, stage {i} (top {i} layer(s))")}: best dev {(dataTask == DataTask.Ner ? "entity F1" : "score")} {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
             if (result.SpanAlignment is { } a && (a.Misaligned > 0 || a.Overlapping > 0 || a.Unrepresentable > 0))
                 console.Error.WriteLine($"note: {a.Misaligned} span(s) did not align with token boundaries (labelled by overlap), {a.Overlapping} overlapping and {a.Unrepresentable} unrepresentable span(s) were not trained on");
             var took = result.Phases.Aggregate(TimeSpan.Zero, (t, p) => t + p.Elapsed);
