@@ -98,7 +98,7 @@ public static class EncoderThroughputBench
             foreach (var dtype in options.Dtypes)
             {
                 Console.Error.WriteLine($"{bench.Name} {DtypeName(dtype)}: {options.Warmup} warm-up + {options.Iterations} timed forward passes of {options.Batch}x{options.Seq}...");
-                var seconds = TimeForward(config, dtype, options);
+                var seconds = TimeForward(config, dtype, options.Batch, options.Seq, options.Warmup, options.Iterations);
                 var mean = seconds.Average();
                 var gflops = flops / mean / 1e9;
                 rows.Add(new Row(bench.Name, DtypeName(dtype), options.Batch, options.Seq, options.Threads, seconds.Select(s => Math.Round(s, 4)).ToArray(),
@@ -133,24 +133,25 @@ public static class EncoderThroughputBench
         return Task.FromResult(0);
     }
 
-    static double[] TimeForward(EncoderConfig config, ScalarType dtype, Options options)
+    /// <summary>Seconds of each timed forward pass of a randomly initialised encoder on random ids (after <paramref name="warmup"/> untimed ones).</summary>
+    public static double[] TimeForward(EncoderConfig config, ScalarType dtype, long batch, long seq, int warmup, int iterations)
     {
         using var model = EncoderModels.Create(config, seed: 0);
         model.to(dtype);
         model.eval();
         using var inference = inference_mode();
         using var generator = new Generator(1, CPU);
-        using var inputIds = randint(1, config.VocabSize, [options.Batch, options.Seq], generator: generator);
+        using var inputIds = randint(1, config.VocabSize, [batch, seq], generator: generator);
         using var mask = ones_like(inputIds);
         var input = new EncoderInput(inputIds, mask);
         var seconds = new List<double>();
-        for (var i = 0; i < options.Warmup + options.Iterations; i++)
+        for (var i = 0; i < warmup + iterations; i++)
         {
             using var scope = NewDisposeScope();
             var watch = Stopwatch.StartNew();
             _ = model.call(input); // CPU kernels are synchronous: the pass is complete when forward returns
             watch.Stop();
-            if (i >= options.Warmup) seconds.Add(watch.Elapsed.TotalSeconds);
+            if (i >= warmup) seconds.Add(watch.Elapsed.TotalSeconds);
         }
         return seconds.ToArray();
     }
@@ -172,7 +173,8 @@ public static class EncoderThroughputBench
         return repeats * 2.0 * n * n * n / watch.Elapsed.TotalSeconds / 1e9;
     }
 
-    static string DtypeName(ScalarType dtype) => dtype switch
+    /// <summary>The name of a dtype in results: float32, bfloat16.</summary>
+    public static string DtypeName(ScalarType dtype) => dtype switch
     {
         ScalarType.Float32 => "float32",
         ScalarType.BFloat16 => "bfloat16",

@@ -6,6 +6,8 @@ var benches = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal
 {
     ["atlas"] = AtlasBench.Run,
     ["encoder"] = a => EncoderThroughputBench.RunAsync(a).GetAwaiter().GetResult(),
+    ["finetune"] = FineTuneBench.Run,
+    ["finetune-step"] = FineTuneBench.RunStep, // the child process of "finetune"
     ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

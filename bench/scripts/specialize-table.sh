@@ -9,13 +9,19 @@ datasets=("${@:-crossner-ai wnut17 banking77}")
 here=$(cd "$(dirname "$0")" && pwd)
 locus=${LOCUS:-"dotnet run --project $here/../../src/Locus.Cli -c Release --"}
 python3 "$here/specialize_data.py" "${SHARED_DATA:-$here/../../../shared/data}" "$work/data"
-common=(--base "$encoder" --rank 16 --alpha 32 --lr 2e-3 --epochs ${EPOCHS:-20} --patience ${PATIENCE:-4} --batch-size 16 --max-length 64 --stride 16 --threads ${THREADS:-0})
+common=(--rank 16 --alpha 32 --lr ${LR:-5e-3} --epochs ${EPOCHS:-40} --patience ${PATIENCE:-10} --batch-size ${BATCH:-8} --max-length 64 --stride 16 --threads ${THREADS:-0} ${EXTRA:-})
 for ds in ${datasets[@]}; do
-  d="$work/data/$ds"; task=$(python3 -c "import json;print(json.load(open('$d/labels.json'))['task'])")
-  spec=(specialize --task "$task" --schema "$d/labels.json" --seeds "$d/seeds.jsonl" --test "$d/test.jsonl" "${common[@]}")
+  d="$work/data/$ds"; base=$encoder
+  if [ "$encoder" = domain ]; then
+    base="$work/encoders/$ds"
+    [ -f "$base/config.json" ] || $locus pretrain --corpus "$d/corpus.txt" "$d/seeds.jsonl" --out "$base" --hidden-size 128 --layers 2 --heads 4 \
+      --vocab-size 2000 --max-length 64 --epochs ${PRETRAIN_EPOCHS:-15} --lr 2e-3 --json > "$work/$ds-pretrain.json"
+  fi
+  task=$(python3 -c "import json;print(json.load(open('$d/labels.json'))['task'])")
+  spec=(specialize --task "$task" --schema "$d/labels.json" --seeds "$d/seeds.jsonl" --test "$d/test.jsonl" --base "$base" "${common[@]}")
   $locus "${spec[@]}" --synthesis none --self-training-rounds 0 --out "$work/runs/$ds-seeds" --json > "$work/$ds-seeds.json"
   $locus "${spec[@]}" --corpus "$d/corpus.txt" --synthesis offline --out "$work/runs/$ds-offline" --json > "$work/$ds-offline.json"
-  $locus train --task "$task" --train "$d/full-train.jsonl" --dev "$d/full-dev.jsonl" --schema "$d/labels.json" --out "$work/models/$ds-full" "${common[@]}" > "$work/$ds-full.train.txt"
+  $locus train --task "$task" --train "$d/full-train.jsonl" --dev "$d/full-dev.jsonl" --schema "$d/labels.json" --out "$work/models/$ds-full" --base "$base" "${common[@]}" > "$work/$ds-full.train.txt"
   $locus eval --model "$work/models/$ds-full" --data "$d/test.jsonl" --json > "$work/$ds-full.json"
 done
 python3 - "$work" ${datasets[@]} <<'PY'

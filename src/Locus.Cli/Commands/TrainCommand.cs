@@ -49,8 +49,8 @@ public static class TrainCommand
                 return LocusCli.Ok;
             }
             console.Output.WriteLine($"{mode.ToString().ToLowerInvariant()} fine-tuning: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained");
-            foreach (var (phase, i) in result.Phases.Select((p, i) => (p, i + 1)))
-                console.Output.WriteLine($"phase {i}: best dev {(dataTask == DataTask.Ner ? "entity F1" : "score")} {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
+            foreach (var (phase, i) in result.Phases.Select((p, i) => (p, i)))
+                console.Output.WriteLine($"{(i == 0 ? "phase 1" : $"phase 2, stage {i} (top {i} layer(s))")}: best dev {(dataTask == DataTask.Ner ? "entity F1" : "score")} {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
             if (result.SpanAlignment is { } a && (a.Misaligned > 0 || a.Overlapping > 0 || a.Unrepresentable > 0))
                 console.Error.WriteLine($"note: {a.Misaligned} span(s) did not align with token boundaries (labelled by overlap), {a.Overlapping} overlapping and {a.Unrepresentable} unrepresentable span(s) were not trained on");
             var took = result.Phases.Aggregate(TimeSpan.Zero, (t, p) => t + p.Elapsed);

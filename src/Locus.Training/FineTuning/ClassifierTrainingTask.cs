@@ -45,6 +45,9 @@ public sealed class ClassifierTrainingTask<TItem> : ITrainingTask where TItem : 
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters { get; }
 
     /// <inheritdoc />
+    public nn.Module Model => model;
+
+    /// <inheritdoc />
     public void SetTrainingMode(bool training) => setTrainingMode(training);
 
     /// <inheritdoc />

@@ -49,11 +49,17 @@ public sealed class FineTuneOptions
     /// <summary>Optimisation settings (epochs, learning rate, warm-up, clipping, early stopping, seed...).</summary>
     public TrainerOptions Training { get; set; } = new();
 
-    /// <summary>Staged training: after the first phase, unfreeze the top k encoder layers for a second phase (0 = off).</summary>
+    /// <summary>
+    /// Staged training: after the first phase, unfreeze the top k encoder layers progressively in a second phase,
+    /// the top layer first and one more below at each of the k stages (0 = off).
+    /// </summary>
     public int UnfreezeTopLayers { get; set; }
 
-    /// <summary>Epochs of the second phase.</summary>
+    /// <summary>Epochs of the second phase, split evenly over its k stages unless <see cref="UnfreezeEveryEpochs"/> is set.</summary>
     public int SecondPhaseEpochs { get; set; } = 5;
+
+    /// <summary>Epochs between unfreezing one more layer (each stage's length); 0 splits <see cref="SecondPhaseEpochs"/> evenly.</summary>
+    public int UnfreezeEveryEpochs { get; set; }
 
     /// <summary>Learning rate of the second phase (unfrozen layers move slowly).</summary>
     public double SecondPhaseLearningRate { get; set; } = 2e-5;

@@ -13,7 +13,7 @@ namespace Locus.Training.FineTuning;
 
 /// <summary>What a fine-tuning run produced.</summary>
 /// <param name="OutputFolder">The model folder written (adapter or full model, tokenizer, manifest).</param>
-/// <param name="Phases">The trainer's result for each phase.</param>
+/// <param name="Phases">The trainer's result for phase 1, then for each stage of progressive unfreezing (stage s trains the top s layers).</param>
 /// <param name="TrainableParameters">Parameters updated in the first phase.</param>
 /// <param name="TotalParameters">Parameters of the classifier.</param>
 /// <param name="SpanAlignment">For NER: how the training spans aligned with tokens (misaligned spans are labelled, not dropped).</param>
@@ -22,7 +22,7 @@ public sealed record FineTuneResult(string OutputFolder, IReadOnlyList<TrainingR
 
 /// <summary>
 /// Fine-tunes a base encoder for NER or text classification, with LoRA (adapters and head; optionally a second
-/// phase that also unfreezes the top layers) or in full, and writes the result: a PEFT adapter or a Hugging Face
+/// phase that unfreezes the top layers progressively, one more per stage) or in full, and writes the result: a PEFT adapter or a Hugging Face
 /// model folder, the tokenizer files and <c>locus_model.json</c>.
 /// </summary>
 public sealed class FineTuner(ILogger? logger = null)
@@ -39,12 +39,15 @@ public sealed class FineTuner(ILogger? logger = null)
         if (dev.Count == 0) throw new LocusException("the dev set is empty: early stopping and model selection need held-out examples");
         var tokenizer = TokenizerFactory.FromFolder(baseModel);
         var windows = new WindowOptions { MaxLength = options.MaxLength, Stride = options.Stride };
+        try { TokenizedText.Create(tokenizer, "", windows); } // the encoders' own check, made a user error before anything loads
+        catch (ArgumentException e) { throw new LocusException($"max length {options.MaxLength} and stride {options.Stride} do not fit: {e.Message}"); }
         var ner = options.Task == DataTask.Ner;
         var headLabels = ner ? new BioLabelMap(labels).Labels : labels;
         var classifier = EncoderModels.LoadClassifier(baseModel, ner ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification,
             new EncoderLoadOptions { Labels = headLabels, Seed = options.Training.Seed, Logger = logger });
 
         var topLayers = TopLayerPaths(classifier, options.UnfreezeTopLayers);
+        var stages = ProgressiveUnfreezing.Plan([.. topLayers.Reverse()], options.SecondPhaseEpochs, options.UnfreezeEveryEpochs);
         LoraModel? lora = null;
         if (options.Mode == FineTuneMode.Lora)
         {
@@ -62,6 +65,10 @@ public sealed class FineTuner(ILogger? logger = null)
         {
             throw new LocusException("staged unfreezing (--unfreeze-top-layers) applies to LoRA training; full fine-tuning already trains every layer");
         }
+        else if (options.Training.Bf16)
+        {
+            throw new LocusException("--bf16 runs the frozen base of LoRA training in bfloat16; full fine-tuning trains every layer in float32");
+        }
 
         var manifest = new TrainedModelManifest
         {
@@ -70,10 +77,16 @@ public sealed class FineTuner(ILogger? logger = null)
         };
         var model = TrainedModel.From(classifier, lora, tokenizer, manifest);
         var phases = new List<TrainingResult>();
-        var allTrainable = lora?.PrepareForTraining() ?? classifier.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        foreach (var (_, p) in allTrainable) p.requires_grad = true;
-        var firstPhase = allTrainable.Where(p => !topLayers.Any(l => p.Item1.StartsWith(l + ".", StringComparison.Ordinal))).ToList();
-        foreach (var (name, p) in allTrainable.Except(firstPhase)) p.requires_grad = false;
+        // Looked up afresh for every phase: bf16 training replaces the frozen layers' parameter objects for a phase.
+        IReadOnlyList<(string, Parameter)> Trainable(IReadOnlyList<string> unfrozen)
+        {
+            var all = lora?.PrepareForTraining() ?? classifier.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+            bool Trains(string name) => !ProgressiveUnfreezing.IsIn(name, topLayers) || ProgressiveUnfreezing.IsIn(name, unfrozen);
+            foreach (var (name, p) in all) p.requires_grad = Trains(name);
+            return all.Where(p => Trains(p.Item1)).ToList();
+        }
+        var firstPhase = Trainable([]);
+        var trainableCount = firstPhase.Sum(p => p.Item2.numel());
 
         SpanAlignment? alignment = null;
         ITrainingTask Task(IReadOnlyList<(string, Parameter)> trainable)
@@ -103,18 +116,20 @@ public sealed class FineTuner(ILogger? logger = null)
         }
 
         phases.Add(new Trainer.Trainer(WithCheckpoint(options.Training, outputFolder, "phase1"), logger).Train(Task(firstPhase), progress, cancellationToken));
-        if (topLayers.Count > 0)
+        foreach (var (stage, number) in stages.Select((s, i) => (s, i + 1)))
         {
-            foreach (var (_, p) in allTrainable) p.requires_grad = true;
-            var second = WithCheckpoint(options.Training, outputFolder, "phase2");
-            second.Epochs = options.SecondPhaseEpochs;
+            // Each stage is a fresh trainer over exactly the parameters trainable now, so AdamW's moments and its
+            // decay groups cover the newly unfrozen layer and nothing still frozen.
+            var trainable = Trainable(stage.Layers);
+            logger.LogInformation("Phase 2, stage {Stage}/{Stages}: training the top {Layers} layer(s) for {Epochs} epoch(s)", number, stages.Count, stage.Layers.Count, stage.Epochs);
+            var second = WithCheckpoint(options.Training, outputFolder, $"phase2-stage{number}");
+            second.Epochs = stage.Epochs;
             second.LearningRate = options.SecondPhaseLearningRate;
-            phases.Add(new Trainer.Trainer(second, logger).Train(Task(allTrainable), progress, cancellationToken));
+            phases.Add(new Trainer.Trainer(second, logger).Train(Task(trainable), progress, cancellationToken));
         }
 
         model.EnterInference();
         Save(model, baseModel, outputFolder);
-        var trainableCount = firstPhase.Sum(p => p.Item2.numel());
         var total = classifier.parameters().Sum(p => p.numel()) + (lora?.LayersOf(AdapterName).Values.Sum(l => l.parameters().Sum(p => p.numel())) ?? 0);
         result = new FineTuneResult(outputFolder, phases, trainableCount, total, alignment);
         return model;

@@ -222,7 +222,8 @@ public sealed class LoraModel : IDisposable
         var remover = linear.register_forward_hook((_, input, output) =>
         {
             if (IsMerged || ActiveAdapter is null || !adapters[ActiveAdapter].Layers.TryGetValue(path, out var layer)) return output;
-            return output.add(layer.forward(input));
+            // The input may be bfloat16 under Bf16LinearAutocast; the adapter computes in its own (float32) dtype.
+            return output.add(layer.forward(input.to_type(layer.A.dtype)));
         });
         hookRemovers.Add(remover.remove);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,6 +15,9 @@ public interface ITrainingTask
 
     /// <summary>The trainable parameters with their names (names decide weight decay).</summary>
     IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters { get; }
+
+    /// <summary>The model being trained, which <see cref="TrainerOptions.Bf16"/> needs; null when the task does not expose it.</summary>
+    nn.Module? Model => null;
 
     /// <summary>Switches dropout on (training) or off (evaluation) everywhere.</summary>
     void SetTrainingMode(bool training);

@@ -24,6 +24,7 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         if (task.BatchesPerEpoch == 0) throw new LocusException("no training data: the training set is empty");
 
         var parameters = task.TrainableParameters;
+        using var autocast = options.Bf16 ? StartBf16(task) : null;
         using var optimizer = ParameterGroups.CreateAdamW(parameters, options.LearningRate, options.WeightDecay);
         var stepsPerEpoch = (task.BatchesPerEpoch + options.GradientAccumulationSteps - 1) / options.GradientAccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * options.Epochs;
@@ -106,6 +107,14 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
                 clock.Elapsed, Eta(clock.Elapsed, step - stepsAtStart, schedule.TotalSteps - step)));
         }
         return (lossSum / task.BatchesPerEpoch, step);
+    }
+
+    Bf16LinearAutocast StartBf16(ITrainingTask task)
+    {
+        var autocast = new Bf16LinearAutocast(task.Model ?? throw new LocusException("bf16 training needs a task that exposes its model"));
+        if (autocast.Layers == 0) logger.LogWarning("bf16: no frozen linear layer to run in bfloat16 (trainable layers stay float32), so it changes nothing here");
+        else logger.LogInformation("bf16: {Layers} frozen linear layers compute in bfloat16", autocast.Layers);
+        return autocast;
     }
 
     static TimeSpan Eta(TimeSpan elapsed, long stepsDone, long stepsLeft) =>

@@ -93,6 +93,28 @@ public class FineTunerTests
     }
 
     [Fact]
+    public void Bf16LoraOverfitsTooAndLeavesTheFloat32BaseUntouched()
+    {
+        using var dir = new TempDir();
+        var baseModel = BaseModel(dir, Ner.Select(e => e.Text));
+        var options = Options(DataTask.Ner, FineTuneMode.Lora, 1e-2);
+        options.Training.Bf16 = true;
+        using var model = new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], options, dir.File("bf16"), out var result);
+
+        Assert.Equal(1.0, result.Phases.Single().BestDevMetric, 6);
+        using var untouched = EncoderModels.LoadClassifier(baseModel, ClassificationTask.TokenClassification, new EncoderLoadOptions { Labels = model.Manifest.Labels });
+        var reference = untouched.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in model.Classifier.named_parameters().Where(p => !p.name.StartsWith("classifier.", StringComparison.Ordinal)))
+        {
+            Assert.Equal(TorchSharp.torch.ScalarType.Float32, p.dtype);
+            Assert.True(p.eq(reference[name]).all().item<bool>(), name);
+        }
+        var options2 = Options(DataTask.Ner, FineTuneMode.Full, 1e-3);
+        options2.Training.Bf16 = true;
+        Assert.Throws<LocusException>(() => new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], options2, dir.File("full"), out _));
+    }
+
+    [Fact]
     public void MergedModelPredictsLikeTheAdapter()
     {
         using var dir = new TempDir();

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# LoRA vs full fine-tuning on shared data, from the small encoder pre-trained with `locus pretrain`:
+# CrossNER-ai (train split; dev for early stopping; test scored) and Banking77 with 10 examples per label
+# (dev: 5 other examples per label from train.csv; test: test.csv). Writes a JSON summary and prints a table.
+#
+# usage: bench/scripts/lora-vs-full.sh   (env: LOCUS, BASE, DATA, WORK, OUT, THREADS, CROSSNER_EPOCHS, BANKING_EPOCHS)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+LOCUS=${LOCUS:-/tmp/finetune/bin/locus}          # dotnet publish src/Locus.Cli -c Release -o /tmp/finetune/bin
+BASE=${BASE:-/work/artifacts/shared-encoder}
+DATA=${DATA:-/work/shared/data}
+WORK=${WORK:-/tmp/finetune/lora-vs-full}
+OUT=${OUT:-bench/results/lora-vs-full.json}
+THREADS=${THREADS:-0}
+CROSSNER_EPOCHS=${CROSSNER_EPOCHS:-30}
+BANKING_EPOCHS=${BANKING_EPOCHS:-20}
+mkdir -p "$WORK"
+
+python3 bench/scripts/banking77_fewshot.py "$DATA/classification/banking77/train.csv" "$WORK/banking77" --train-per-label 10 --dev-per-label 5 --seed 13
+
+# name task train dev test epochs mode-flags...
+run() {
+  local name=$1 task=$2 train=$3 dev=$4 test=$5 epochs=$6; shift 6
+  local model="$WORK/$name" start end
+  rm -rf "$model"
+  start=$(date +%s)
+  "$LOCUS" train --task "$task" --train "$train" --dev "$dev" --base "$BASE" --out "$model" --epochs "$epochs" \
+    --threads "$THREADS" --seed 42 --json "$@" > "$WORK/$name.train.json" 2> "$WORK/$name.train.log"
+  end=$(date +%s)
+  "$LOCUS" eval --model "$model" --data "$test" --json > "$WORK/$name.eval.json"
+  echo "{\"name\": \"$name\", \"seconds\": $((end - start)), \"args\": \"$*\"}" > "$WORK/$name.run.json"
+  echo "$name done in $((end - start)) s" >&2
+}
+
+NER="$DATA/ner/crossner/ai"
+run crossner-lora ner "$NER/train.txt" "$NER/dev.txt" "$NER/test.txt" "$CROSSNER_EPOCHS" --rank 32 --alpha 64 --lr 1e-3 --batch-size 8 --max-length 128 --stride 32 --patience 8
+run crossner-full ner "$NER/train.txt" "$NER/dev.txt" "$NER/test.txt" "$CROSSNER_EPOCHS" --full --lr 1e-4 --batch-size 8 --max-length 128 --stride 32 --patience 8
+B="$WORK/banking77"
+run banking77-lora classification "$B/train.csv" "$B/dev.csv" "$DATA/classification/banking77/test.csv" "$BANKING_EPOCHS" --rank 32 --alpha 64 --lr 2e-3 --batch-size 16 --max-length 64 --stride 16 --patience 5
+run banking77-full classification "$B/train.csv" "$B/dev.csv" "$DATA/classification/banking77/test.csv" "$BANKING_EPOCHS" --full --lr 2e-4 --batch-size 16 --max-length 64 --stride 16 --patience 5
+
+python3 - "$WORK" "$OUT" "$BASE" <<'PY'
+import json, os, sys
+work, out, base = sys.argv[1:4]
+rows = {}
+for name in ["crossner-lora", "crossner-full", "banking77-lora", "banking77-full"]:
+    train = json.load(open(os.path.join(work, f"{name}.train.json")))
+    ev = json.load(open(os.path.join(work, f"{name}.eval.json")))
+    run = json.load(open(os.path.join(work, f"{name}.run.json")))
+    if "entities" in ev:
+        metric, score = "micro-F1", ev["entities"]["micro"]["f1"]
+    else:
+        metric, score = "accuracy", ev["classification"]["accuracy"]
+    phase = train["Phases"][0]
+    rows[name] = {"metric": metric, "test": score, "best_dev": phase["BestDevMetric"], "best_epoch": phase["BestEpoch"],
+                  "epochs_run": phase["EpochsRun"], "trainable_parameters": train["TrainableParameters"],
+                  "total_parameters": train["TotalParameters"], "seconds": run["seconds"], "args": run["args"]}
+summary = {"base": base, "runs": rows, "lora_over_full": {
+    task: rows[f"{task}-lora"]["test"] / rows[f"{task}-full"]["test"] if rows[f"{task}-full"]["test"] else None
+    for task in ["crossner", "banking77"]}}
+os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+json.dump(summary, open(out, "w"), indent=2)
+print("| run | test metric | test | best dev (epoch / run) | trainable params | time s |")
+print("|---|---|---|---|---|---|")
+for name, r in rows.items():
+    print(f"| {name} | {r['metric']} | {r['test']:.4f} | {r['best_dev']:.4f} ({r['best_epoch']}/{r['epochs_run']}) | {r['trainable_parameters']:,} of {r['total_parameters']:,} | {r['seconds']} |")
+for task, ratio in summary["lora_over_full"].items():
+    print(f"{task}: LoRA/full = {ratio:.3f}" if ratio is not None else f"{task}: full scored 0")
+print(f"results: {out}")
+PY
