@@ -39,8 +39,7 @@ public sealed class FineTuner(ILogger? logger = null)
         if (dev.Count == 0) throw new LocusException("the dev set is empty: early stopping and model selection need held-out examples");
         var tokenizer = TokenizerFactory.FromFolder(baseModel);
         var windows = new WindowOptions { MaxLength = options.MaxLength, Stride = options.Stride };
-        try { TokenizedText.Create(tokenizer, "", windows); } // the encoders' own check, made a user error before anything loads
-        catch (ArgumentException e) { throw new LocusException($"max length {options.MaxLength} and stride {options.Stride} do not fit: {e.Message}"); }
+        TokenizedText.Create(tokenizer, "", windows); // the encoders' own check, before anything loads
         var ner = options.Task == DataTask.Ner;
         var headLabels = ner ? new BioLabelMap(labels).Labels : labels;
         var classifier = EncoderModels.LoadClassifier(baseModel, ner ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification,

@@ -19,7 +19,6 @@ public sealed class TrainedModel : IDisposable
         Lora = lora;
         Tokenizer = tokenizer;
         Manifest = manifest;
-        EnterInference();
     }
 
     /// <summary>
@@ -59,7 +58,7 @@ public sealed class TrainedModel : IDisposable
         var tokenizer = TokenizerFactory.FromFolder(folder);
         var options = new EncoderLoadOptions { Labels = manifest.Labels, Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance };
         if (manifest.Mode == FineTuneMode.Full)
-            return new TrainedModel(EncoderModels.LoadClassifier(folder, task, options), null, tokenizer, manifest);
+            return ForInference(new TrainedModel(EncoderModels.LoadClassifier(folder, task, options), null, tokenizer, manifest));
 
         var basePath = baseModel ?? manifest.BaseModel ?? throw new LocusException($"{folder}: the adapter does not name its base model; pass --base");
         if (!Directory.Exists(basePath))
@@ -67,7 +66,13 @@ public sealed class TrainedModel : IDisposable
         var classifier = EncoderModels.LoadClassifier(basePath, task, options);
         var lora = new LoraModel(classifier);
         PeftAdapterFiles.Load(lora, folder, "default");
-        return new TrainedModel(classifier, lora, tokenizer, manifest);
+        return ForInference(new TrainedModel(classifier, lora, tokenizer, manifest));
+    }
+
+    static TrainedModel ForInference(TrainedModel model)
+    {
+        model.EnterInference();
+        return model;
     }
 
     WindowOptions Windows => new() { MaxLength = Manifest.MaxLength, Stride = Manifest.Stride };

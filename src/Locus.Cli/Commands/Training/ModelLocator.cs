@@ -11,16 +11,16 @@ namespace Locus.Cli.Commands.Training;
 internal static class ModelLocator
 {
     /// <summary>The model folder for <paramref name="path"/>.</summary>
-    /// <exception cref="LocusException">Nothing there is a model or a run.</exception>
+    /// <exception cref="FileNotFoundException">Nothing there is a model or a run (a usage error).</exception>
+    /// <exception cref="LocusException">The run has no model yet.</exception>
     public static async Task<string> ResolveAsync(string path, CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(path, TrainedModelManifest.FileName))) return path;
         var run = File.Exists(Path.Combine(path, RunStore.ManifestFileName)) ? path : await NamedRunAsync(path, cancellationToken);
         var model = run is null ? null : Path.Combine(run, "model");
         if (model is not null && File.Exists(Path.Combine(model, TrainedModelManifest.FileName))) return model;
-        throw new LocusException(run is null
-            ? $"'{path}' is neither a model folder (no {TrainedModelManifest.FileName}) nor a run folder"
-            : $"run '{run}' has no trained model yet (did it finish? see 'locus runs show')");
+        if (run is null) throw new FileNotFoundException($"'{path}' is neither a model folder (no {TrainedModelManifest.FileName}) nor a run folder", path);
+        throw new LocusException($"run '{run}' has no trained model yet (did it finish? see 'locus runs show')");
     }
 
     private static async Task<string?> NamedRunAsync(string path, CancellationToken cancellationToken)

@@ -121,7 +121,7 @@ public sealed class TokenClassificationEncoderTests : IDisposable
     public void WindowsThatCannotHoldTextAreRejectedUpFront()
     {
         var options = new TokenClassificationOptions { Windows = new WindowOptions { MaxLength = 6, Stride = 4 } };
-        var error = Assert.Throws<ArgumentException>(() => new TokenClassificationEncoder(_tokenizer.Tokenizer, Map, options));
+        var error = Assert.Throws<LocusException>(() => new TokenClassificationEncoder(_tokenizer.Tokenizer, Map, options));
         Assert.Contains("holds 4 text tokens after 2 special tokens", error.Message);
     }
 }
