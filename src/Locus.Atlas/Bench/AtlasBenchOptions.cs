@@ -27,6 +27,9 @@ public sealed class AtlasBenchOptions
     /// <summary>Query encoding dimension (null: the kind's default).</summary>
     public int? EncodingDimension { get; set; }
 
+    /// <summary>Corpus index folder whose sentence encoder the sentence encoding uses.</summary>
+    public string? SentenceEncoderIndex { get; set; }
+
     /// <summary>Where fitted query encoders are cached (null: no cache).</summary>
     public string? CacheDirectory { get; set; }
 

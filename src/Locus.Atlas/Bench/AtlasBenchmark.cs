@@ -27,13 +27,13 @@ public static class AtlasBenchmark
         {
             cancellationToken.ThrowIfCancellationRequested();
             var trainingModels = split.TrainingModels(table);
-            var encoder = QueryEncoderFactory.Fit(table, trainingModels, options.Encoding, options.EncodingDimension, options.CacheDirectory);
+            var encoder = QueryEncoderFactory.Fit(table, trainingModels, options.Encoding, options.EncodingDimension, options.CacheDirectory, options.SentenceEncoderIndex);
             report.Encoding = encoder.Kind;
             var encodings = table.Queries.Select(q => encoder.Encode(q, table.QueryTexts.GetValueOrDefault(q))).ToArray();
             // Training models' answers to every query are known (the collaborative encoding uses them too); only the new
             // models' answers outside their probes are hidden.
             var context = new BaselineContext(scores, encodings, trainingModels.Select(table.ModelIndex).ToArray(), Enumerable.Range(0, table.Queries.Count).ToArray());
-            var training = CopyWithSeed(options.Training, split.Seed);
+            var training = options.Training.WithSeed(split.Seed);
             var trainingSplit = new AtlasTrainingSplit(trainingModels, split.ValidationModels, split.TrainQueries, split.ValidationQueries);
             using var locus = new LocusAtlasMethod(table, encoder, trainingSplit, training,
                 new Progress<AtlasTrainingProgress>(p => progress?.Report($"seed {split.Seed}: step {p.Step} train BCE {p.TrainingLoss:F4} validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})")));
@@ -176,13 +176,6 @@ public static class AtlasBenchmark
             for (int q = 0; q < table.Queries.Count; q++) s[m, q] = table.Score(m, q);
         return s;
     }
-
-    private static AtlasTrainingOptions CopyWithSeed(AtlasTrainingOptions o, int seed) => new()
-    {
-        Seed = seed, Network = o.Network, MaxSteps = o.MaxSteps, ModelsPerStep = o.ModelsPerStep, SupportMin = o.SupportMin,
-        SupportMax = o.SupportMax, TargetsPerEpisode = o.TargetsPerEpisode, LearningRate = o.LearningRate, WeightDecay = o.WeightDecay,
-        GradientClip = o.GradientClip, EvaluateEvery = o.EvaluateEvery, Patience = o.Patience, ValidationSupport = o.ValidationSupport,
-    };
 
     /// <summary>Streams predictions as JSONL through a temporary file renamed on dispose.</summary>
     private sealed class PredictionWriter(string path) : IDisposable

@@ -2,12 +2,13 @@ namespace Locus.Atlas.Encoding;
 
 /// <summary>
 /// Maps a query to a fixed-size vector. Implementations: <see cref="LsaQueryEncoder"/> (TF-IDF + truncated
-/// SVD of the text), <see cref="CollaborativeQueryEncoder"/> (truncated SVD of training models' correctness);
-/// a neural sentence encoder can join by implementing this interface and registering in <see cref="QueryEncoderStore"/>.
+/// SVD of the text), <see cref="CollaborativeQueryEncoder"/> (truncated SVD of training models' correctness),
+/// <see cref="SentenceQueryEncoder"/> (any sentence encoder of a corpus index, lexical or neural); new kinds
+/// implement this interface and register in <see cref="QueryEncoderStore"/>.
 /// </summary>
 public interface IQueryEncoder
 {
-    /// <summary>Stable name of the encoding kind (<c>lsa</c>, <c>collaborative</c>, ...); an atlas refuses to mix kinds.</summary>
+    /// <summary>Stable name of the encoding kind (<c>lsa</c>, <c>collaborative</c>, <c>sentence</c>); an atlas refuses to mix kinds.</summary>
     string Kind { get; }
 
     /// <summary>Length of every encoding vector.</summary>

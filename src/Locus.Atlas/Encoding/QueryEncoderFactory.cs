@@ -15,6 +15,9 @@ public enum QueryEncodingKind
 
     /// <summary><see cref="CollaborativeQueryEncoder"/>.</summary>
     Collaborative,
+
+    /// <summary><see cref="SentenceQueryEncoder"/> over the sentence encoder of a corpus index folder.</summary>
+    Sentence,
 }
 
 /// <summary>Fits the query encoder an atlas is built with, through the on-disk cache.</summary>
@@ -22,18 +25,25 @@ public static class QueryEncoderFactory
 {
     /// <summary>
     /// Fits (or loads from <paramref name="cacheDirectory"/>) an encoder for <paramref name="table"/>; the collaborative kind
-    /// sees only <paramref name="trainingModels"/>. <paramref name="dimension"/> defaults to 64 for LSA and 16 for collaborative.
+    /// sees only <paramref name="trainingModels"/>. <paramref name="dimension"/> defaults to 64 for LSA and sentence encodings
+    /// and 16 for collaborative. The sentence kind needs <paramref name="sentenceEncoderIndex"/>, a corpus index folder
+    /// whose encoder it uses (Auto picks it when that folder is given and every query has text).
     /// </summary>
-    public static IQueryEncoder Fit(EvaluationTable table, IReadOnlyList<string> trainingModels, QueryEncodingKind kind = QueryEncodingKind.Auto, int? dimension = null, string? cacheDirectory = null)
+    public static IQueryEncoder Fit(EvaluationTable table, IReadOnlyList<string> trainingModels, QueryEncodingKind kind = QueryEncodingKind.Auto, int? dimension = null, string? cacheDirectory = null, string? sentenceEncoderIndex = null)
     {
-        if (kind == QueryEncodingKind.Auto) kind = table.HasAllTexts ? QueryEncodingKind.Lsa : QueryEncodingKind.Collaborative;
-        if (kind == QueryEncodingKind.Lsa)
+        if (kind == QueryEncodingKind.Auto)
+            kind = !table.HasAllTexts ? QueryEncodingKind.Collaborative : sentenceEncoderIndex is null ? QueryEncodingKind.Lsa : QueryEncodingKind.Sentence;
+        if (kind is QueryEncodingKind.Lsa or QueryEncodingKind.Sentence)
         {
             if (!table.HasAllTexts)
-                throw new LocusException($"the LSA encoding needs a text for every query; {table.Queries.Count(q => !table.QueryTexts.ContainsKey(q))} of {table.Queries.Count} have none (attach texts or use the collaborative encoding)");
+                throw new LocusException($"the {kind.ToString().ToLowerInvariant()} encoding needs a text for every query; {table.Queries.Count(q => !table.QueryTexts.ContainsKey(q))} of {table.Queries.Count} have none (attach texts or use the collaborative encoding)");
             var texts = table.Queries.Select(q => table.QueryTexts[q]).ToArray();
             int dim = dimension ?? 64;
-            return QueryEncoderStore.GetOrFit(cacheDirectory, $"lsa|{dim}|{Fingerprint(texts)}", () => LsaQueryEncoder.Fit(texts, dim));
+            if (kind == QueryEncodingKind.Lsa)
+                return QueryEncoderStore.GetOrFit(cacheDirectory, $"lsa|{dim}|{Fingerprint(texts)}", () => LsaQueryEncoder.Fit(texts, dim));
+            if (sentenceEncoderIndex is null) throw new LocusException("the sentence encoding needs a corpus index folder whose encoder it uses (--encoder-index)");
+            // Not cached: the key would have to cover the index's encoder, and building it is what the cache would save.
+            return SentenceQueryEncoder.Fit(sentenceEncoderIndex, texts, dim);
         }
         int cdim = dimension ?? 16;
         var key = new StringBuilder($"collaborative|{cdim}|");

@@ -21,7 +21,7 @@ public static class QueryEncoderStore
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads an encoder written by <see cref="Save"/>; new kinds (a neural sentence encoder) add a case here.</summary>
+    /// <summary>Reads an encoder written by <see cref="Save"/>; new kinds add a case here.</summary>
     public static IQueryEncoder Load(string path)
     {
         using var reader = new BinaryReader(File.OpenRead(path));
@@ -34,6 +34,7 @@ public static class QueryEncoderStore
         {
             LsaQueryEncoder.KindName => LsaQueryEncoder.Load(reader),
             CollaborativeQueryEncoder.KindName => CollaborativeQueryEncoder.Load(reader),
+            SentenceQueryEncoder.KindName => SentenceQueryEncoder.Load(reader),
             _ => throw new DataFormatException(path, 0, "kind", $"unknown query-encoder kind '{kind}'"),
         };
     }

@@ -29,6 +29,17 @@ public sealed class LocusConfig
     /// <summary>Hidden width of the 2-layer correctness predictor.</summary>
     [JsonPropertyName("predictor_hidden_size")] public int PredictorHiddenSize { get; set; } = 256;
 
+    /// <summary>Dropout on tokens, feed-forward outputs and the predictor's hidden layer during training (0 = off).</summary>
+    [JsonPropertyName("dropout")] public double Dropout { get; set; }
+
+    /// <summary>A copy with <see cref="QueryDim"/> replaced.</summary>
+    public LocusConfig WithQueryDim(int queryDim)
+    {
+        var copy = (LocusConfig)MemberwiseClone();
+        copy.QueryDim = queryDim;
+        return copy;
+    }
+
     /// <summary>Throws a <see cref="LocusException"/> when the configuration is inconsistent.</summary>
     public void Validate()
     {
@@ -36,5 +47,6 @@ public sealed class LocusConfig
             throw new LocusException("every LOCUS dimension must be at least 1");
         if (NumAttentionHeads < 1 || HiddenSize % NumAttentionHeads != 0)
             throw new LocusException($"num_attention_heads ({NumAttentionHeads}) must divide hidden_size ({HiddenSize})");
+        if (Dropout is < 0 or >= 1) throw new LocusException($"dropout ({Dropout}) must be in [0, 1)");
     }
 }

@@ -41,17 +41,19 @@ public sealed class LocusAttention : Module<Tensor, Tensor, Tensor, Tensor>
 public sealed class LocusFeedForward : Module<Tensor, Tensor>
 {
     private readonly Linear fc1, fc2;
+    private readonly Dropout dropout;
 
-    /// <summary>Creates hidden -> intermediate -> hidden.</summary>
-    public LocusFeedForward(int hidden, int intermediate) : base(nameof(LocusFeedForward))
+    /// <summary>Creates hidden -> intermediate -> hidden, with dropout on the output while training.</summary>
+    public LocusFeedForward(int hidden, int intermediate, double dropout) : base(nameof(LocusFeedForward))
     {
         fc1 = Linear(hidden, intermediate);
         fc2 = Linear(intermediate, hidden);
+        this.dropout = Dropout(dropout);
         RegisterComponents();
     }
 
     /// <summary>[..., H] -> [..., H].</summary>
-    public override Tensor forward(Tensor x) => fc2.forward(functional.gelu(fc1.forward(x)));
+    public override Tensor forward(Tensor x) => dropout.forward(fc2.forward(functional.gelu(fc1.forward(x))));
 }
 
 /// <summary>
@@ -80,8 +82,8 @@ public sealed class LatentBottleneckBlock : Module<Tensor, Tensor, Tensor>
         broadcast_token_norm = LayerNorm(h);
         broadcast_latent_norm = LayerNorm(h);
         broadcast_ffn_norm = LayerNorm(h);
-        compress_ffn = new LocusFeedForward(h, inter);
-        broadcast_ffn = new LocusFeedForward(h, inter);
+        compress_ffn = new LocusFeedForward(h, inter, config.Dropout);
+        broadcast_ffn = new LocusFeedForward(h, inter, config.Dropout);
         RegisterComponents();
     }
 
@@ -117,7 +119,7 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     public LocusEncoder(LocusConfig config) : base(nameof(LocusEncoder))
     {
         int h = config.HiddenSize;
-        tokenizer = Sequential(Linear(2 * config.QueryDim + 1, h), GELU(), Linear(h, h));
+        tokenizer = Sequential(Linear(2 * config.QueryDim + 1, h), GELU(), Linear(h, h), Dropout(config.Dropout));
         blocks = new ModuleList<LatentBottleneckBlock>(Enumerable.Range(0, config.NumBlocks).Select(_ => new LatentBottleneckBlock(config)).ToArray());
         pool_query = Parameter(randn(1, 1, h) * 0.02);
         pool_norm = LayerNorm(h);
@@ -146,12 +148,14 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
 public sealed class LocusPredictor : Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear fc1, fc2;
+    private readonly Dropout dropout;
 
     /// <summary>Creates the predictor from <paramref name="config"/>.</summary>
     public LocusPredictor(LocusConfig config) : base(nameof(LocusPredictor))
     {
         fc1 = Linear(config.EmbeddingDim + config.QueryDim, config.PredictorHiddenSize);
         fc2 = Linear(config.PredictorHiddenSize, 1);
+        dropout = Dropout(config.Dropout);
         RegisterComponents();
     }
 
@@ -160,7 +164,7 @@ public sealed class LocusPredictor : Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var zz = z.unsqueeze(1).expand(-1, queries.shape[1], -1);
-        var hidden = functional.gelu(fc1.forward(cat([zz, queries], -1)));
+        var hidden = dropout.forward(functional.gelu(fc1.forward(cat([zz, queries], -1))));
         return fc2.forward(hidden).squeeze(-1).MoveToOuterDisposeScope();
     }
 }

@@ -29,7 +29,7 @@ public static class AtlasTrainer
         foreach (var t in training)
             if (t.Queries.Length < 2) throw new LocusException($"training model '{t.Model}' has {t.Queries.Length} evaluations on training queries; at least 2 are needed");
 
-        var config = CloneWithQueryDim(options.Network, encoder.Dimension);
+        var config = options.Network.WithQueryDim(encoder.Dimension);
         random.manual_seed(options.Seed);
         var network = new LocusNetwork(config);
         using var encodings = EncodeAll(table, encoder);
@@ -53,10 +53,19 @@ public static class AtlasTrainer
             cancellationToken.ThrowIfCancellationRequested();
             network.train();
             var episodes = new List<(ModelEvaluations Support, ModelEvaluations Target)>();
+            double sizeDraw = rng.NextDouble();
             for (int e = 0; e < Math.Min(options.ModelsPerStep, training.Length); e++)
             {
                 if (order.Count == 0) foreach (var i in Enumerable.Range(0, training.Length).OrderBy(_ => rng.Next())) order.Enqueue(i);
-                episodes.Add(SampleEpisode(training[order.Dequeue()], options, rng));
+                var model = training[order.Dequeue()];
+                if (training.Length > 1 && rng.NextDouble() < options.ModelMixing)
+                {
+                    var partner = training[rng.Next(training.Length)];
+                    if (partner == model) partner = training[(Array.IndexOf(training, model) + 1) % training.Length];
+                    var (drawn, expected) = model.MixWith(partner, rng.NextDouble(), rng);
+                    if (drawn.Queries.Length >= 2) { episodes.Add(SampleEpisode(drawn, expected, sizeDraw, options, rng)); continue; }
+                }
+                episodes.Add(SampleEpisode(model, model, sizeDraw, options, rng));
             }
             using (var scope = NewDisposeScope())
             {
@@ -142,16 +151,20 @@ public static class AtlasTrainer
         return ((perTarget * weight).sum(1) / weight.sum(1)).mean();
     }
 
-    private static (ModelEvaluations Support, ModelEvaluations Target) SampleEpisode(ModelEvaluations all, AtlasTrainingOptions options, Random rng)
+    /// <summary>
+    /// Support from <paramref name="observed"/>, targets (other queries) from <paramref name="truth"/> (the same queries;
+    /// they differ only for mixed models). <paramref name="sizeDraw"/> in [0, 1) picks the support size log-uniformly.
+    /// </summary>
+    private static (ModelEvaluations Support, ModelEvaluations Target) SampleEpisode(ModelEvaluations observed, ModelEvaluations truth, double sizeDraw, AtlasTrainingOptions options, Random rng)
     {
-        int n = all.Queries.Length;
+        int n = observed.Queries.Length;
         int hi = Math.Max(1, Math.Min(options.SupportMax, n - Math.Min(32, n / 2)));
         int lo = Math.Max(1, Math.Min(options.SupportMin, hi));
-        int size = (int)Math.Round(Math.Exp(Math.Log(lo) + rng.NextDouble() * (Math.Log(hi) - Math.Log(lo))));
+        int size = (int)Math.Round(Math.Exp(Math.Log(lo) + sizeDraw * (Math.Log(hi) - Math.Log(lo))));
         var perm = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(perm);
         int targets = Math.Min(options.TargetsPerEpisode, n - size);
-        return (all.Take(perm.AsSpan(0, size)), all.Take(perm.AsSpan(size, targets)));
+        return (observed.Take(perm.AsSpan(0, size)), truth.Take(perm.AsSpan(size, targets)));
     }
 
     private static ModelEvaluations Subsample(ModelEvaluations all, int size, Random rng)
@@ -160,11 +173,4 @@ public static class AtlasTrainer
         rng.Shuffle(perm);
         return all.Take(perm.AsSpan(0, Math.Min(size, perm.Length)));
     }
-
-    private static LocusConfig CloneWithQueryDim(LocusConfig c, int queryDim) => new()
-    {
-        QueryDim = queryDim, HiddenSize = c.HiddenSize, NumLatents = c.NumLatents, NumBlocks = c.NumBlocks,
-        NumAttentionHeads = c.NumAttentionHeads, IntermediateMultiplier = c.IntermediateMultiplier,
-        EmbeddingDim = c.EmbeddingDim, PredictorHiddenSize = c.PredictorHiddenSize,
-    };
 }

@@ -20,8 +20,15 @@ public sealed class AtlasTrainingOptions
     /// <summary>Smallest support set (evaluations encoded per episode).</summary>
     public int SupportMin { get; set; } = 16;
 
-    /// <summary>Largest support set; sizes are drawn log-uniformly between the bounds.</summary>
+    /// <summary>Largest support set; one size per step is drawn log-uniformly between the bounds (shared by the step's episodes, so nothing is padded).</summary>
     public int SupportMax { get; set; } = 1024;
+
+    /// <summary>
+    /// Probability that an episode's model is a virtual mixture of two training models (each query answered by one
+    /// or the other, mixing weight uniform in [0, 1]); with few training models this keeps the network from
+    /// memorising them (0 = off).
+    /// </summary>
+    public double ModelMixing { get; set; }
 
     /// <summary>Held-out queries of the same model scored per episode.</summary>
     public int TargetsPerEpisode { get; set; } = 256;
@@ -43,6 +50,14 @@ public sealed class AtlasTrainingOptions
 
     /// <summary>Support size used for validation models.</summary>
     public int ValidationSupport { get; set; } = 256;
+
+    /// <summary>A copy with <see cref="Seed"/> replaced (the network shape is shared).</summary>
+    public AtlasTrainingOptions WithSeed(int seed)
+    {
+        var copy = (AtlasTrainingOptions)MemberwiseClone();
+        copy.Seed = seed;
+        return copy;
+    }
 }
 
 /// <summary>Which models and queries training may use.</summary>

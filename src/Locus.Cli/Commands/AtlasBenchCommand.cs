@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Locus.Atlas.Bench;
-using Locus.Atlas.Encoding;
-using Locus.Atlas.Model;
 using Locus.Atlas.Plots;
-using Locus.Atlas.Training;
 
 namespace Locus.Cli.Commands;
 
@@ -23,17 +20,14 @@ public static class AtlasBenchCommand
         var predictions = new Option<string?>("--predictions") { Description = "Write predictions as JSONL {seed, k, method, model, query_id, p}." };
         var report = new Option<string?>("--report") { Description = "Write the JSON report to this file." };
         var plot = new Option<string?>("--plot") { Description = "Write sample-efficiency curves to <prefix>-routing.png and <prefix>-auc.png." };
-        var encoding = new Option<QueryEncodingKind>("--encoding") { Description = "Auto, Lsa or Collaborative.", DefaultValueFactory = _ => QueryEncodingKind.Auto };
-        var steps = new Option<int>("--max-steps") { Description = "Maximum LOCUS training steps per seed.", DefaultValueFactory = _ => 1500 };
-        var hidden = new Option<int>("--hidden-size") { Description = "LOCUS token width.", DefaultValueFactory = _ => 128 };
-        var latents = new Option<int>("--latents") { Description = "LOCUS latents per block.", DefaultValueFactory = _ => 64 };
-        var supportMax = new Option<int>("--support-max") { Description = "Largest LOCUS training support set.", DefaultValueFactory = _ => 1024 };
-        var modelsPerStep = new Option<int>("--models-per-step") { Description = "LOCUS episodes per optimiser step.", DefaultValueFactory = _ => 8 };
-        var cache = new Option<string?>("--cache") { Description = "Query-encoding cache folder ('none' disables)." };
+        var encoding = new AtlasCommand.EncodingOptions();
+        var training = new AtlasTrainingCliOptions();
         var json = AtlasCommand.JsonOption();
         var command = new Command("bench", "Benchmark LOCUS against EmbedLLM-style MF, IRT 2PL/MIRT, a k-NN router, best single model and the oracle.");
         data.AddTo(command);
-        foreach (var o in new Option[] { ks, seeds, split, writeSplit, heldOut, predictions, report, plot, encoding, steps, hidden, latents, supportMax, modelsPerStep, cache, json }) command.Options.Add(o);
+        encoding.AddTo(command);
+        training.AddTo(command);
+        foreach (var o in new Option[] { ks, seeds, split, writeSplit, heldOut, predictions, report, plot, json }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var table = data.Load(parse);
@@ -41,9 +35,9 @@ public static class AtlasBenchCommand
             var options = new AtlasBenchOptions
             {
                 Ks = parse.GetValue(ks)!, Seeds = parse.GetValue(seeds)!, HeldOutModelFraction = parse.GetValue(heldOut),
-                Encoding = parse.GetValue(encoding), PredictionsPath = parse.GetValue(predictions),
-                CacheDirectory = parse.GetValue(cache) switch { null => QueryEncoderStore.DefaultCacheDirectory, "none" => null, var c => c },
-                Training = new AtlasTrainingOptions { MaxSteps = parse.GetValue(steps), SupportMax = parse.GetValue(supportMax), ModelsPerStep = parse.GetValue(modelsPerStep), Network = new LocusConfig { HiddenSize = parse.GetValue(hidden), NumLatents = parse.GetValue(latents) } },
+                Encoding = parse.GetValue(encoding.Kind), EncodingDimension = parse.GetValue(encoding.Dimension), SentenceEncoderIndex = parse.GetValue(encoding.EncoderIndex),
+                CacheDirectory = encoding.CacheDirectory(parse), PredictionsPath = parse.GetValue(predictions),
+                Training = training.Read(parse, seed: 0),
             };
             if (parse.GetValue(split) is { } splitPath) options.Splits = BenchSplitFile.Read(splitPath, table);
             var splits = options.Splits ?? options.Seeds.Select(s => BenchSplit.Generate(table, s, heldOutModelFraction: options.HeldOutModelFraction, validationModelFraction: options.ValidationModelFraction)).ToArray();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Locus.Atlas;
 using Locus.Atlas.Data;
+using Locus.Atlas.Encoding;
 
 namespace Locus.Cli.Commands;
 
@@ -48,6 +49,29 @@ public static class AtlasCommand
             BinarizeAbove = parse.GetValue(Binarize),
             QueryTextsPath = parse.GetValue(Texts),
         });
+    }
+
+    /// <summary>The options that choose and cache the query encoding a new atlas is built with.</summary>
+    internal sealed class EncodingOptions
+    {
+        public Option<QueryEncodingKind> Kind { get; } = new("--encoding") { Description = "Query encoding: Auto (sentence with --encoder-index and texts, else LSA with texts, else collaborative), Lsa, Collaborative, Sentence.", DefaultValueFactory = _ => QueryEncodingKind.Auto };
+        public Option<int?> Dimension { get; } = new("--encoding-dim") { Description = "Query encoding dimension (default 64 for LSA and sentence, 16 collaborative)." };
+        public Option<string?> EncoderIndex { get; } = new("--encoder-index") { Description = "Corpus index folder whose sentence encoder (encoder.json) encodes the query texts (the sentence encoding)." };
+        public Option<string?> Cache { get; } = new("--cache") { Description = "Query-encoding cache folder (default ~/.cache/locus/atlas-encodings; 'none' disables)." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Kind);
+            command.Options.Add(Dimension);
+            command.Options.Add(EncoderIndex);
+            command.Options.Add(Cache);
+        }
+
+        public string? CacheDirectory(ParseResult parse) => parse.GetValue(Cache) switch { null => QueryEncoderStore.DefaultCacheDirectory, "none" => null, var c => c };
+
+        /// <summary>Fits the encoder for <paramref name="table"/> on <paramref name="trainingModels"/>.</summary>
+        public IQueryEncoder Fit(ParseResult parse, EvaluationTable table, IReadOnlyList<string> trainingModels) =>
+            QueryEncoderFactory.Fit(table, trainingModels, parse.GetValue(Kind), parse.GetValue(Dimension), CacheDirectory(parse), parse.GetValue(EncoderIndex));
     }
 
     /// <summary>The required <c>--atlas</c> folder option.</summary>
