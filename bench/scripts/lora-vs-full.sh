@@ -3,11 +3,15 @@
 # CrossNER-ai (train split; dev for early stopping; test scored) and Banking77 with 10 examples per label
 # (dev: 5 other examples per label from train.csv; test: test.csv). Writes a JSON summary and prints a table.
 #
-# usage: bench/scripts/lora-vs-full.sh   (env: LOCUS, BASE, DATA, WORK, OUT, THREADS, CROSSNER_EPOCHS, BANKING_EPOCHS)
+# usage: bench/scripts/lora-vs-full.sh   (env: LOCUS, BASE or CROSSNER_BASE / BANKING_BASE, DATA, WORK, OUT, THREADS,
+#        CROSSNER_EPOCHS, BANKING_EPOCHS, CROSSNER_PATIENCE, BANKING_PATIENCE, MAX_LENGTH)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LOCUS=${LOCUS:-/tmp/finetune/bin/locus}          # dotnet publish src/Locus.Cli -c Release -o /tmp/finetune/bin
 BASE=${BASE:-/work/artifacts/shared-encoder}
+CROSSNER_BASE=${CROSSNER_BASE:-$BASE}
+BANKING_BASE=${BANKING_BASE:-$BASE}
+MAX_LENGTH=${MAX_LENGTH:-128}
 DATA=${DATA:-/work/shared/data}
 WORK=${WORK:-/tmp/finetune/lora-vs-full}
 OUT=${OUT:-bench/results/lora-vs-full.json}
@@ -20,11 +24,11 @@ python3 bench/scripts/banking77_fewshot.py "$DATA/classification/banking77/train
 
 # name task train dev test epochs mode-flags...
 run() {
-  local name=$1 task=$2 train=$3 dev=$4 test=$5 epochs=$6; shift 6
+  local name=$1 task=$2 base=$3 train=$4 dev=$5 test=$6 epochs=$7; shift 7
   local model="$WORK/$name" start end
   rm -rf "$model"
   start=$(date +%s)
-  "$LOCUS" train --task "$task" --train "$train" --dev "$dev" --base "$BASE" --out "$model" --epochs "$epochs" \
+  "$LOCUS" train --task "$task" --train "$train" --dev "$dev" --base "$base" --out "$model" --epochs "$epochs" \
     --threads "$THREADS" --seed 42 --json "$@" > "$WORK/$name.train.json" 2> "$WORK/$name.train.log"
   end=$(date +%s)
   "$LOCUS" eval --model "$model" --data "$test" --json > "$WORK/$name.eval.json"
@@ -33,13 +37,13 @@ run() {
 }
 
 NER="$DATA/ner/crossner/ai"
-run crossner-lora ner "$NER/train.txt" "$NER/dev.txt" "$NER/test.txt" "$CROSSNER_EPOCHS" --rank 32 --alpha 64 --lr 1e-3 --batch-size 8 --max-length 128 --stride 32 --patience 8
-run crossner-full ner "$NER/train.txt" "$NER/dev.txt" "$NER/test.txt" "$CROSSNER_EPOCHS" --full --lr 1e-4 --batch-size 8 --max-length 128 --stride 32 --patience 8
+run crossner-lora ner "$CROSSNER_BASE" "$NER/train.txt" "$NER/dev.txt" "$NER/test.txt" "$CROSSNER_EPOCHS" --rank 32 --alpha 64 --lr 1e-3 --batch-size 8 --max-length "$MAX_LENGTH" --stride 32 --patience "${CROSSNER_PATIENCE:-8}"
+run crossner-full ner "$CROSSNER_BASE" "$NER/train.txt" "$NER/dev.txt" "$NER/test.txt" "$CROSSNER_EPOCHS" --full --lr 1e-4 --batch-size 8 --max-length "$MAX_LENGTH" --stride 32 --patience "${CROSSNER_PATIENCE:-8}"
 B="$WORK/banking77"
-run banking77-lora classification "$B/train.csv" "$B/dev.csv" "$DATA/classification/banking77/test.csv" "$BANKING_EPOCHS" --rank 32 --alpha 64 --lr 2e-3 --batch-size 16 --max-length 64 --stride 16 --patience 5
-run banking77-full classification "$B/train.csv" "$B/dev.csv" "$DATA/classification/banking77/test.csv" "$BANKING_EPOCHS" --full --lr 2e-4 --batch-size 16 --max-length 64 --stride 16 --patience 5
+run banking77-lora classification "$BANKING_BASE" "$B/train.csv" "$B/dev.csv" "$DATA/classification/banking77/test.csv" "$BANKING_EPOCHS" --rank 32 --alpha 64 --lr 2e-3 --batch-size 16 --max-length 64 --stride 16 --patience "${BANKING_PATIENCE:-5}"
+run banking77-full classification "$BANKING_BASE" "$B/train.csv" "$B/dev.csv" "$DATA/classification/banking77/test.csv" "$BANKING_EPOCHS" --full --lr 2e-4 --batch-size 16 --max-length 64 --stride 16 --patience "${BANKING_PATIENCE:-5}"
 
-python3 - "$WORK" "$OUT" "$BASE" <<'PY'
+python3 - "$WORK" "$OUT" "$CROSSNER_BASE $BANKING_BASE" <<'PY'
 import json, os, sys
 work, out, base = sys.argv[1:4]
 rows = {}
