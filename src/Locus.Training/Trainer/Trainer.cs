@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -32,10 +33,14 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
         var best = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var checkpoint = options.CheckpointDirectory is { } dir ? new TrainingCheckpoint(dir) : null;
-        var state = TrainerState.Fresh();
+        var settings = string.Create(CultureInfo.InvariantCulture,
+            $"epochs {options.Epochs}, lr {options.LearningRate}, batches/epoch {task.BatchesPerEpoch}, accumulation {options.GradientAccumulationSteps}, warm-up {options.WarmupRatio}, decay {options.WeightDecay}, clip {options.MaxGradNorm}, seed {options.Seed}, bf16 {options.Bf16}");
+        var state = TrainerState.Fresh() with { Settings = settings };
         if (checkpoint is { Exists: true })
         {
             state = checkpoint.Load(parameters, best, optimizer);
+            if (state.Settings != settings)
+                throw new LocusException($"the checkpoint in {checkpoint.Directory} was written by a run with other settings ({state.Settings ?? "unknown"}; now {settings}): delete that folder (or choose another output) to start over");
             logger.LogInformation("Resumed from {Directory} after epoch {Epoch}", checkpoint.Directory, state.Epoch);
         }
 

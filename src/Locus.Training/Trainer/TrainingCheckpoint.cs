@@ -20,6 +20,12 @@ public sealed record TrainerState(
 {
     /// <summary>The state before the first epoch.</summary>
     public static TrainerState Fresh() => new(0, 0, 0, double.NegativeInfinity, 0, [], [], false);
+
+    /// <summary>
+    /// The settings that shape the optimisation (schedule, batches per epoch, seed), so that a run is only resumed by
+    /// the same run and never continued silently under other settings.
+    /// </summary>
+    public string? Settings { get; init; }
 }
 
 /// <summary>

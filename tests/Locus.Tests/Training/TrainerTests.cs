@@ -117,6 +117,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ACheckpointIsNotContinuedUnderOtherSettings()
+    {
+        using var dir = new TempDir();
+        var first = new TrainerOptions { Epochs = 2, LearningRate = 0.05, Patience = 0, Seed = 4, CheckpointDirectory = dir.Path };
+        new Trainer(first).Train(new BlobTask(7));
+
+        var other = first.Clone();
+        other.LearningRate = 0.01;
+        var error = Assert.Throws<LocusException>(() => new Trainer(other).Train(new BlobTask(7)));
+        Assert.Contains("other settings", error.Message);
+        Assert.Contains("lr 0.05", error.Message);
+        Assert.Equal(2, new Trainer(first).Train(new BlobTask(7)).EpochsRun); // the same settings still resume
+    }
+
+    [Fact]
     public void ScheduleWarmsUpThenDecaysLinearly()
     {
         var s = new LearningRateSchedule(1.0, 4, 12);
