@@ -120,8 +120,7 @@ public sealed class SentenceQueryEncoder : IQueryEncoder
     private static ISentenceEncoder CreateSentenceEncoder(string directory)
     {
         if (!Directory.Exists(directory)) throw new LocusException($"sentence-encoder index folder not found: {directory}");
-        var spec = EncoderSpec.Load(directory) ?? throw new LocusException($"{Path.Combine(directory, EncoderSpec.FileName)}: missing; --encoder-index must name a corpus index folder built by 'locus index'");
-        return spec.Create(directory, fitSample: null);
+        return EncoderSpec.LoadRequired(directory).Create(directory, fitSample: null);
     }
 
     // The interface is asynchronous for encoders that batch on an accelerator; query encoding here is a synchronous step.

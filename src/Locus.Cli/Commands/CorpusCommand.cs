@@ -138,15 +138,10 @@ public static class CorpusCommand
             var lambda = parse.GetValue(mmr);
             if (lambda is < 0 or > 1) throw new LocusException($"--mmr must be between 0 and 1 (got {lambda})");
             if (parse.GetValue(k) < 1) throw new LocusException($"-k must be positive (got {parse.GetValue(k)})");
-            using var vectorIndex = OpenIndex(directory);
-            var spec = EncoderSpec.Load(directory) ?? throw new LocusException($"{Path.Combine(directory, EncoderSpec.FileName)}: missing; was the index built with 'locus corpus ingest'?");
-            var sentenceEncoder = spec.Create(directory, fitSample: null);
-            using var disposeEncoder = sentenceEncoder as IDisposable;
-            if (sentenceEncoder.ModelId != vectorIndex.ModelId)
-                throw new LocusException($"{directory}: encoder '{sentenceEncoder.ModelId}' does not match the index's '{vectorIndex.ModelId}'");
+            using var searchable = SearchableIndex.Open(directory);
             var text = parse.GetValue(query)!;
-            var vector = (await sentenceEncoder.EncodeQueriesAsync([text], cancellationToken))[0];
-            var hits = vectorIndex.Search(vector, new IndexSearchOptions { K = parse.GetValue(k), MmrLambda = lambda, EfSearch = parse.GetValue(efSearch), Exact = parse.GetValue(exact) });
+            var vector = (await searchable.Encoder.EncodeQueriesAsync([text], cancellationToken))[0];
+            var hits = searchable.Index.Search(vector, new IndexSearchOptions { K = parse.GetValue(k), MmrLambda = lambda, EfSearch = parse.GetValue(efSearch), Exact = parse.GetValue(exact) });
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(hits.Select(h => new { h.Row, h.Score, h.Metadata.Key, h.Metadata.Text, h.Metadata.Source, h.Metadata.Line }), Json));

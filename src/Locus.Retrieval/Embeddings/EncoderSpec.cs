@@ -95,6 +95,11 @@ public sealed class EncoderSpec
         }
     }
 
+    /// <summary>Reads the spec of <paramref name="indexDirectory"/>; an error naming the file when there is none.</summary>
+    /// <exception cref="LocusException">The folder has no spec: it was not built by <c>locus corpus ingest</c>.</exception>
+    public static EncoderSpec LoadRequired(string indexDirectory) =>
+        Load(indexDirectory) ?? throw new LocusException($"{Path.Combine(indexDirectory, FileName)}: missing; build the index with 'locus corpus ingest'");
+
     /// <summary>Reads the spec of <paramref name="indexDirectory"/>, or null when there is none.</summary>
     public static EncoderSpec? Load(string indexDirectory)
     {

@@ -43,8 +43,9 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         IProgress<TrainingProgress>? trainingProgress = null, CancellationToken cancellationToken = default)
     {
         Validate(options);
-        var settings = Settings(options);
-        var fingerprints = Fingerprints(options);
+        var stageSettings = StageSettings(options);
+        var fingerprints = stageSettings.ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
+        var settings = Settings(options, stageSettings);
         var (run, plan) = await OpenRunAsync(name, options, settings, fingerprints, cancellationToken);
         var stages = new StageRunner(run, plan, fingerprints, progress, cancellationToken);
         try
@@ -105,7 +106,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             if (options.IndexFolder is null)
             {
                 var ingested = await CorpusRetrieval.IngestAsync(options.Corpus, indexFolder,
-                    new InlineProgress<IngestProgress>(p => stages.Report("retrieve", $"{p.SentencesSeen:N0} corpus sentences read, {p.IndexCount:N0} indexed")), cancellationToken);
+                    new SynchronousProgress<IngestProgress>(p => stages.Report("retrieve", $"{p.SentencesSeen:N0} corpus sentences read, {p.IndexCount:N0} indexed")), cancellationToken);
                 stages.Report("retrieve", $"indexed {ingested.IndexCount:N0} sentences ({ingested.ExactDuplicates + ingested.NearDuplicates:N0} duplicates dropped)");
             }
             using var retrieval = CorpusRetrieval.Open(indexFolder);
@@ -121,7 +122,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             options.Llm.CacheFolder ??= run.PathOf("llm-cache");
             using var retriever = hasCorpus ? CorpusRetrieval.Open(indexFolder) : null;
             var outcome = await SynthesisStep.RunAsync(options, schema, split.Train, retriever, allSeedTexts,
-                new InlineProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken);
+                new SynchronousProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken);
             await ExampleFiles.WriteAsync(run.PathOf(Data("synthetic.jsonl")), outcome.Examples, cancellationToken);
             await RejectedSampleFile.WriteAsync(run.PathOf(Data("synthesis-rejects.jsonl")), outcome.Rejects, cancellationToken);
             var mode = outcome.Mode.ToString().ToLowerInvariant();
@@ -291,7 +292,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Every setting that shapes the run, as recorded in the manifest (the API key never is).</summary>
-    private static JsonObject Settings(SpecializeOptions options) => new()
+    private static JsonObject Settings(SpecializeOptions options, Dictionary<string, JsonNode?> stageSettings) => new()
     {
         ["task"] = options.Task.ToName(),
         ["schema"] = Path.GetFullPath(options.SchemaPath),
@@ -300,7 +301,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         ["corpus"] = new JsonArray([.. options.Corpus.Select(c => (JsonNode)Path.GetFullPath(c))]),
         ["index"] = options.IndexFolder is null ? null : Path.GetFullPath(options.IndexFolder),
         ["test"] = options.TestPath is null ? null : Path.GetFullPath(options.TestPath),
-        ["stages"] = new JsonObject(Fingerprints(options).Select(p => new KeyValuePair<string, JsonNode?>(p.Key, StageSettings(options)[p.Key]?.DeepClone()))),
+        ["stages"] = new JsonObject(stageSettings.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value?.DeepClone()))),
     };
 
     private static Dictionary<string, JsonNode?> StageSettings(SpecializeOptions options) => new(StringComparer.Ordinal)
@@ -317,9 +318,6 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         ["train"] = Json(options.FineTune),
         ["evaluate"] = Json(new { options.TestPath }),
     };
-
-    private static Dictionary<string, string> Fingerprints(SpecializeOptions options) =>
-        StageSettings(options).ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
 
     private static JsonNode? Json<T>(T value) => JsonSerializer.SerializeToNode(value, SettingsJson);
 

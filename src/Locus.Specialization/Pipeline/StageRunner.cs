@@ -52,9 +52,3 @@ internal sealed class StageRunner(ActiveRun run, ResumePlan? plan, IReadOnlyDict
 /// <param name="Stage">The stage it comes from.</param>
 /// <param name="Message">What happened.</param>
 public sealed record SpecializeProgress(string Stage, string Message);
-
-/// <summary>Reports on the caller's thread, so stage messages keep their order (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

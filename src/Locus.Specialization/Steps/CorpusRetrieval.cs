@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Locus.Data;
 using Locus.Retrieval.Embeddings;
@@ -21,17 +22,12 @@ public sealed record RetrievedSentence(string Text, float Score, string Seed, st
 /// </summary>
 public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
 {
-    private readonly VectorIndex _index;
-    private readonly ISentenceEncoder _encoder;
+    private readonly SearchableIndex _searchable;
 
-    private CorpusRetrieval(VectorIndex index, ISentenceEncoder encoder)
-    {
-        _index = index;
-        _encoder = encoder;
-    }
+    private CorpusRetrieval(SearchableIndex searchable) => _searchable = searchable;
 
     /// <summary>Sentences in the index.</summary>
-    public int Count => _index.LiveCount;
+    public int Count => _searchable.Index.LiveCount;
 
     /// <summary>Ingests <paramref name="corpus"/> into <paramref name="indexFolder"/> with the lexical encoder (resuming an interrupted ingestion).</summary>
     public static async Task<IngestProgress> IngestAsync(IReadOnlyList<string> corpus, string indexFolder, IProgress<IngestProgress>? progress,
@@ -49,21 +45,7 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
 
     /// <summary>Opens an index folder with the encoder it was built with.</summary>
     /// <exception cref="LocusException">The folder holds no index, or its encoder does not match.</exception>
-    public static CorpusRetrieval Open(string indexFolder)
-    {
-        var spec = EncoderSpec.Load(indexFolder)
-            ?? throw new LocusException($"{Path.Combine(indexFolder, EncoderSpec.FileName)}: missing; build the index with 'locus corpus ingest' or pass --corpus");
-        var path = Path.Combine(indexFolder, CorpusIngestor.IndexFileName);
-        if (!File.Exists(path)) throw new LocusException($"{path}: no index file; build the index with 'locus corpus ingest' or pass --corpus");
-        var index = VectorIndex.Open(path);
-        var encoder = spec.Create(indexFolder, fitSample: null);
-        if (encoder.ModelId != index.ModelId)
-        {
-            index.Dispose();
-            throw new LocusException($"{indexFolder}: encoder '{encoder.ModelId}' does not match the index's '{index.ModelId}'");
-        }
-        return new CorpusRetrieval(index, encoder);
-    }
+    public static CorpusRetrieval Open(string indexFolder) => new(SearchableIndex.Open(indexFolder));
 
     /// <summary>
     /// The nearest corpus sentences of every seed, merged (each sentence once, with its best score), best first.
@@ -74,37 +56,38 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSeed);
-        var best = new Dictionary<string, RetrievedSentence>(StringComparer.Ordinal);
-        var vectors = await _encoder.EncodeQueriesAsync(seeds.Select(s => s.Text).ToList(), cancellationToken);
-        for (var i = 0; i < seeds.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var seedId = seeds[i].Id ?? (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var taken = 0;
-            foreach (var hit in _index.Search(vectors[i], new IndexSearchOptions { K = Math.Min(_index.Count, perSeed * 2 + excluded.Count) }))
-            {
-                var key = TextKey.Of(hit.Metadata.Text);
-                if (excluded.Contains(key)) continue;
-                if (!best.TryGetValue(key, out var known) || known.Score < hit.Score)
-                    best[key] = new RetrievedSentence(hit.Metadata.Text, hit.Score, seedId, hit.Metadata.Source, hit.Metadata.Line);
-                if (++taken == perSeed) break;
-            }
-        }
-        return best.Values.OrderByDescending(s => s.Score).ThenBy(s => s.Text, StringComparer.Ordinal).ToList();
+        var hits = await SearchAsync(seeds.Select(s => s.Text).ToList(), perSeed, excluded, cancellationToken);
+        return hits.Select(h => new RetrievedSentence(h.Hit.Metadata.Text, h.Hit.Score, seeds[h.Query].Id ?? (h.Query + 1).ToString(CultureInfo.InvariantCulture),
+            h.Hit.Metadata.Source, h.Hit.Metadata.Line)).ToList();
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<string>> RetrieveAsync(IReadOnlyList<string> queries, int k, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RetrieveAsync(IReadOnlyList<string> queries, int k, CancellationToken cancellationToken) =>
+        (await SearchAsync(queries, k, new HashSet<string>(), cancellationToken)).Take(k).Select(h => h.Hit.Metadata.Text).ToList();
+
+    /// <summary>
+    /// The <paramref name="perQuery"/> nearest sentences of each query, skipping excluded texts, merged so that each
+    /// sentence appears once with its best score (and the query that gave it), best first.
+    /// </summary>
+    private async Task<IReadOnlyList<(IndexHit Hit, int Query)>> SearchAsync(IReadOnlyList<string> queries, int perQuery, IReadOnlySet<string> excluded,
+        CancellationToken cancellationToken)
     {
-        var best = new Dictionary<string, (string Text, float Score)>(StringComparer.Ordinal);
-        var vectors = await _encoder.EncodeQueriesAsync(queries, cancellationToken);
-        foreach (var vector in vectors)
-            foreach (var hit in _index.Search(vector, new IndexSearchOptions { K = Math.Min(_index.Count, k) }))
+        var index = _searchable.Index;
+        var best = new Dictionary<string, (IndexHit Hit, int Query)>(StringComparer.Ordinal);
+        var vectors = await _searchable.Encoder.EncodeQueriesAsync(queries, cancellationToken);
+        for (var q = 0; q < vectors.Length; q++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var taken = 0;
+            foreach (var hit in index.Search(vectors[q], new IndexSearchOptions { K = Math.Min(index.Count, perQuery * 2 + excluded.Count) }))
             {
                 var key = TextKey.Of(hit.Metadata.Text);
-                if (!best.TryGetValue(key, out var known) || known.Score < hit.Score) best[key] = (hit.Metadata.Text, hit.Score);
+                if (excluded.Contains(key)) continue;
+                if (!best.TryGetValue(key, out var known) || known.Hit.Score < hit.Score) best[key] = (hit, q);
+                if (++taken == perQuery) break;
             }
-        return best.Values.OrderByDescending(s => s.Score).Take(k).Select(s => s.Text).ToList();
+        }
+        return best.Values.OrderByDescending(h => h.Hit.Score).ThenBy(h => h.Hit.Metadata.Text, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Writes retrieved sentences as JSONL atomically.</summary>
@@ -138,5 +121,5 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <inheritdoc/>
-    public void Dispose() => _index.Dispose();
+    public void Dispose() => _searchable.Dispose();
 }
