@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Locus.Models.Builtin;
 using Locus.Retrieval.Embeddings;
 using Locus.Retrieval.Index;
 using Locus.Retrieval.Ingestion;
@@ -31,12 +32,12 @@ public static class CorpusCommand
     {
         var inputs = new Option<string[]>("--in") { Description = "Corpus files or directories (.txt one document per line, .jsonl, .conll/.tsv token per line).", Required = true, AllowMultipleArgumentsPerToken = true };
         var index = IndexOption();
-        var encoder = new Option<string>("--encoder") { Description = $"Sentence encoder ({string.Join(", ", EncoderSpec.KnownNames)}).", DefaultValueFactory = _ => EncoderSpec.Lexical };
+        var encoder = new Option<string>("--encoder") { Description = $"Sentence encoder ({string.Join(", ", EncoderSpec.KnownNames)}): a neural model (default) or the fast model-free lexical encoder.", DefaultValueFactory = _ => EncoderSpec.Transformer };
         encoder.AcceptOnlyFromAmong([.. EncoderSpec.KnownNames]);
         var dimension = new Option<int>("--dim") { Description = "Vector length of the lexical encoder.", DefaultValueFactory = _ => new LexicalEncoderOptions().Dimension };
-        var model = new Option<string?>("--model") { Description = "Model folder of the transformer encoder (Hugging Face layout, or the output of 'locus pretrain')." };
-        var pooling = new Option<SentencePooling>("--pooling") { Description = "Transformer pooling: Mean (average of token vectors) or Cls (first token).", DefaultValueFactory = _ => SentencePooling.Mean };
-        var queryPrefix = new Option<string>("--query-prefix") { Description = "Text put before each search query (E5: \"query: \").", DefaultValueFactory = _ => "" };
+        var model = new Option<string>("--model") { Description = "Model of the transformer encoder: builtin:NAME, a Hugging Face folder, or the output of 'locus pretrain'.", DefaultValueFactory = _ => BuiltinModels.DefaultReference };
+        var pooling = new Option<SentencePooling?>("--pooling") { Description = "Transformer pooling: Mean (average of token vectors) or Cls (first token); default: the built-in model's, else Mean." };
+        var queryPrefix = new Option<string?>("--query-prefix") { Description = "Text put before each search query (E5: \"query: \"); default: the built-in model's, else none." };
         var passagePrefix = new Option<string>("--passage-prefix") { Description = "Text put before each indexed sentence (E5: \"passage: \").", DefaultValueFactory = _ => "" };
         var bf16 = new Option<bool>("--bf16") { Description = "Run the transformer in bfloat16 (faster on CPUs with AVX512-BF16/AMX)." };
         var window = new Option<int?>("--max-length") { Description = "Transformer window in tokens (default: the model's limit); longer sentences are encoded as averaged windows." };
@@ -83,19 +84,12 @@ public static class CorpusCommand
             Directory.CreateDirectory(directory);
 
             var spec = EncoderSpec.Load(directory);
-            var requested = new EncoderSpec
-            {
-                Name = parse.GetValue(encoder)!,
-                Dimension = parse.GetValue(dimension),
-                ModelPath = parse.GetValue(model) is { } modelPath ? Path.GetFullPath(modelPath) : null,
-                Pooling = parse.GetValue(pooling),
-                QueryPrefix = parse.GetValue(queryPrefix)!,
-                PassagePrefix = parse.GetValue(passagePrefix)!,
-                BFloat16 = parse.GetValue(bf16),
-                MaxLength = parse.GetValue(window),
-            };
-            if (requested.Name == EncoderSpec.Transformer && requested.ModelPath is null)
-                throw new LocusException("--encoder transformer needs --model <folder>");
+            var requested = RequestedEncoder(parse.GetValue(encoder)!, parse.GetValue(model)!, parse.GetValue(dimension));
+            if (parse.GetValue(pooling) is { } chosenPooling) requested.Pooling = chosenPooling;
+            if (parse.GetValue(queryPrefix) is { } chosenPrefix) requested.QueryPrefix = chosenPrefix;
+            requested.PassagePrefix = parse.GetValue(passagePrefix)!;
+            requested.BFloat16 = parse.GetValue(bf16);
+            requested.MaxLength = parse.GetValue(window);
             if (spec is not null && spec.Describe() != requested.Describe())
                 throw new LocusException($"{directory}: the index was built with {spec.Describe()}; ingest into another directory to use {requested.Describe()}");
             spec ??= requested;
@@ -119,6 +113,15 @@ public static class CorpusCommand
             return LocusCli.Ok;
         });
         return command;
+    }
+
+    // A built-in model stays a builtin: reference in encoder.json (portable); a folder is stored as a full path.
+    private static EncoderSpec RequestedEncoder(string name, string model, int dimension)
+    {
+        if (name == EncoderSpec.Lexical) return new EncoderSpec { Name = EncoderSpec.Lexical, Dimension = dimension };
+        if (!BuiltinModels.IsBuiltinReference(model) && !Directory.Exists(model))
+            throw new LocusException($"--model: '{model}' is neither a model folder nor a built-in model ({string.Join(", ", BuiltinModels.All.Select(m => m.Reference))})");
+        return EncoderSpec.ForModel(BuiltinModels.IsBuiltinReference(model) ? model : Path.GetFullPath(model));
     }
 
     private static Command CreateSearch()

@@ -10,9 +10,11 @@ public static class ModelCommand
     /// <summary>Creates the command and its subcommands.</summary>
     public static Command Create()
     {
-        var model = new Command("model", "Fetch and inspect models in Hugging Face layout (config.json, model.safetensors, tokenizer files).");
+        var model = new Command("model", "Fetch, import, list and inspect models in Hugging Face layout (config.json, model.safetensors, tokenizer files).");
         model.Subcommands.Add(CreateDownload());
         model.Subcommands.Add(ModelInfoCommand.Create());
+        model.Subcommands.Add(ModelImportCommand.CreateImport());
+        model.Subcommands.Add(ModelImportCommand.CreateList());
         return model;
     }
 
@@ -51,7 +53,7 @@ public static class ModelCommand
     }
 
     /// <summary>The name --json output gives a model's source: "local", "cache" or "hub".</summary>
-    internal static string SourceName(ModelSource source) => source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", _ => "local" };
+    internal static string SourceName(ModelSource source) => source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", ModelSource.Builtin => "builtin", _ => "local" };
 
     private static string ToJson(ResolvedModel model) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {

@@ -165,7 +165,7 @@ public static class ModelInfoCommand
     static void WriteText(JsonObject report, TextWriter output)
     {
         string? S(string key) => report[key]?.ToString();
-        var where = S("source") == "local" ? "local folder" : $"{S("repo")} at commit {S("commit")} ({S("source")})";
+        var where = S("source") switch { "local" => "local folder", "builtin" => "built-in model, materialised from its NuGet package", _ => $"{S("repo")} at commit {S("commit")} ({S("source")})" };
         output.WriteLine($"model:        {S("folder")} ({where})");
         var architectures = report["architectures"] is JsonArray a ? string.Join(", ", a.Select(n => n?.ToString())) : "(none)";
         output.WriteLine($"architecture: {architectures}, model_type {S("model_type") ?? "(none)"}"

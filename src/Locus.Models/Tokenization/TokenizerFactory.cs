@@ -16,6 +16,7 @@ public static class TokenizerFactory
     public static HuggingFaceTokenizer FromFolder(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        folder = Builtin.BuiltinModels.ResolveFolder(folder);
         if (!Directory.Exists(folder))
         {
             throw new LocusException($"Tokenizer folder '{folder}' does not exist.");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Locus.Models.Builtin;
 using Microsoft.Extensions.Logging;
 
 namespace Locus.Retrieval.Embeddings;
@@ -28,7 +29,7 @@ public sealed class EncoderSpec
     /// <summary>Vector length (lexical: the hashing dimension; transformer: the model's hidden size, filled in by <see cref="Create"/>).</summary>
     public int Dimension { get; set; } = new LexicalEncoderOptions().Dimension;
 
-    /// <summary>Model directory, for encoders that load weights; null for the lexical encoder.</summary>
+    /// <summary>Model directory or <c>builtin:</c> reference, for encoders that load weights; null for the lexical encoder.</summary>
     public string? ModelPath { get; set; }
 
     /// <summary>Transformer pooling.</summary>
@@ -46,6 +47,29 @@ public sealed class EncoderSpec
 
     /// <summary>Transformer window length in tokens; null takes the model's.</summary>
     public int? MaxLength { get; set; }
+
+    /// <summary>
+    /// The default neural encoder: the built-in all-MiniLM-L6-v2 (<c>builtin:all-MiniLM-L6-v2</c>), mean-pooled as its
+    /// authors trained it.
+    /// </summary>
+    public static EncoderSpec BuiltinDefault() => ForModel(BuiltinModels.DefaultReference);
+
+    /// <summary>
+    /// The transformer encoder over <paramref name="model"/> (a folder or a <c>builtin:</c> reference); a built-in
+    /// model brings the pooling and query prefix its authors use.
+    /// </summary>
+    public static EncoderSpec ForModel(string model)
+    {
+        var spec = new EncoderSpec { Name = Transformer, ModelPath = model, Dimension = 0 };
+        if (BuiltinModels.IsBuiltinReference(model))
+        {
+            var builtin = BuiltinModels.Find(model);
+            spec.ModelPath = builtin.Reference;
+            spec.Pooling = builtin.Pooling == "cls" ? SentencePooling.Cls : SentencePooling.Mean;
+            spec.QueryPrefix = builtin.QueryPrefix;
+        }
+        return spec;
+    }
 
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
     public static IReadOnlyList<string> KnownNames { get; } = [Lexical, Transformer];
@@ -81,7 +105,7 @@ public sealed class EncoderSpec
             case Transformer:
                 var encoder = new TransformerSentenceEncoder(new TransformerEncoderOptions
                 {
-                    ModelPath = ModelPath ?? throw new LocusException($"{Path.Combine(indexDirectory, FileName)}: the transformer encoder needs a model path"),
+                    ModelPath = BuiltinModels.ResolveFolder(ModelPath ?? throw new LocusException($"{Path.Combine(indexDirectory, FileName)}: the transformer encoder needs a model path"), logger),
                     Pooling = Pooling,
                     QueryPrefix = QueryPrefix,
                     PassagePrefix = PassagePrefix,

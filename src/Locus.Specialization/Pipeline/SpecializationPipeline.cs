@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Locus.Data;
+using Locus.Models.Builtin;
 using Locus.Retrieval.Ingestion;
 using Locus.Specialization.Runs;
 using Locus.Specialization.Steps;
@@ -70,6 +71,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         CancellationToken cancellationToken)
     {
         var run = stages.Run;
+        var baseModel = BuiltinModels.ResolveFolder(options.BaseModel, _logger);
         var schema = await LabelSchemaFile.LoadAsync(options.SchemaPath, cancellationToken);
         if (schema.Task != options.Task)
             throw new LocusException($"{options.SchemaPath}: the schema is for {schema.Task.ToName()}, but the run is for {options.Task.ToName()}");
@@ -105,7 +107,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             }
             if (options.IndexFolder is null)
             {
-                var ingested = await CorpusRetrieval.IngestAsync(options.Corpus, indexFolder,
+                var ingested = await CorpusRetrieval.IngestAsync(options.Corpus, indexFolder, options.RetrievalEncoder,
                     new SynchronousProgress<IngestProgress>(p => stages.Report("retrieve", $"{p.SentencesSeen:N0} corpus sentences read, {p.IndexCount:N0} indexed")), cancellationToken);
                 stages.Report("retrieve", $"indexed {ingested.IndexCount:N0} sentences ({ingested.ExactDuplicates + ingested.NearDuplicates:N0} duplicates dropped)");
             }
@@ -141,7 +143,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             var rounds = new List<SelfTrainingRound>();
             if (options.SelfTrainingRounds > 0 && retrieved.Count > 0)
             {
-                var selfTraining = new SelfTraining(options.BaseModel, labels, options.FineTune, _logger)
+                var selfTraining = new SelfTraining(baseModel, labels, options.FineTune, _logger)
                 {
                     Threshold = options.PseudoLabelThreshold,
                     PerLabelCap = options.PseudoLabelsPerLabel ?? 5 * seedsPerLabel,
@@ -178,9 +180,9 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("train.jsonl")), options.Task, cancellationToken));
 
         var modelFolder = run.PathOf("model");
-        await stages.StageAsync("train", [Data("train.jsonl"), Data("seeds-dev.jsonl"), .. Full(options.BaseModel)], () =>
+        await stages.StageAsync("train", [Data("train.jsonl"), Data("seeds-dev.jsonl"), .. Full(baseModel)], () =>
         {
-            using var model = new FineTuner(_logger).Train(options.BaseModel, training.Select(e => e.Example).ToList(), split.Dev, labels, options.FineTune,
+            using var model = new FineTuner(_logger).Train(baseModel, training.Select(e => e.Example).ToList(), split.Dev, labels, options.FineTune,
                 modelFolder, out var result, trainingProgress, cancellationToken);
             var phase = result.Phases[^1];
             return Task.FromResult((true, Outcome(["model"],
@@ -190,7 +192,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
 
         var metrics = await stages.StageAsync("evaluate", ["model", Data("seeds-dev.jsonl"), .. options.TestPath is null ? [] : Full(options.TestPath)], async () =>
         {
-            using var model = TrainedModel.Load(modelFolder, options.BaseModel, _logger);
+            using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
             var scores = new JsonObject { ["dev"] = ModelScores.Evaluate(model, split.Dev, cancellationToken) };
             if (test.Count > 0) scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
             await AtomicFile.WriteAsync(run.PathOf("metrics.json"), writer => writer.WriteAsync(scores.ToJsonString(Indented)), cancellationToken);
@@ -233,7 +235,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             if (path is not null && !File.Exists(path)) throw new LocusException($"{path}: {what} file not found");
         foreach (var path in options.Corpus)
             if (!File.Exists(path) && !Directory.Exists(path)) throw new LocusException($"{path}: corpus file or folder not found");
-        if (!Directory.Exists(options.BaseModel)) throw new LocusException($"{options.BaseModel}: base model folder not found");
+        if (!Directory.Exists(options.BaseModel) && !BuiltinModels.IsBuiltinReference(options.BaseModel)) throw new LocusException($"{options.BaseModel}: base model folder not found");
         if (options.IndexFolder is not null && options.Corpus.Count > 0) throw new LocusException("give either a corpus to ingest or an existing index, not both");
         if (options.NeighboursPerSeed < 1) throw new LocusException($"neighbours per seed must be positive, got {options.NeighboursPerSeed}");
         if (options.SelfTrainingRounds < 0) throw new LocusException($"self-training rounds may not be negative, got {options.SelfTrainingRounds}");
@@ -307,7 +309,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
     private static Dictionary<string, JsonNode?> StageSettings(SpecializeOptions options) => new(StringComparer.Ordinal)
     {
         ["split"] = Json(new { options.DevFraction, options.Seed }),
-        ["retrieve"] = Json(new { options.NeighboursPerSeed }),
+        ["retrieve"] = Json(new { options.NeighboursPerSeed, Encoder = options.IndexFolder is null ? options.RetrievalEncoder.Describe() : null }),
         ["synthesize"] = Json(new
         {
             Mode = options.Synthesis.ToString(), Llm = options.Llm.IsConfigured ? options.Llm.ToRecord() : null,

@@ -1,4 +1,5 @@
 using Locus.Data;
+using Locus.Retrieval.Embeddings;
 using Locus.Synthesis;
 using Locus.Training.FineTuning;
 
@@ -40,6 +41,12 @@ public sealed class SpecializeOptions
 
     /// <summary>An index folder built by <c>locus corpus ingest</c>, used instead of ingesting <see cref="Corpus"/>.</summary>
     public string? IndexFolder { get; init; }
+
+    /// <summary>
+    /// The sentence encoder that indexes the corpus when no <see cref="IndexFolder"/> is given: by default the
+    /// built-in all-MiniLM-L6-v2 (mean pooling); <see cref="EncoderSpec.Lexical"/> is the fast model-free option.
+    /// </summary>
+    public EncoderSpec RetrievalEncoder { get; init; } = EncoderSpec.BuiltinDefault();
 
     /// <summary>Labelled test data, scored at the end (never used for training or selection).</summary>
     public string? TestPath { get; init; }

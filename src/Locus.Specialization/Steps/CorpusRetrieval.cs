@@ -29,18 +29,24 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
     /// <summary>Sentences in the index.</summary>
     public int Count => _searchable.Index.LiveCount;
 
-    /// <summary>Ingests <paramref name="corpus"/> into <paramref name="indexFolder"/> with the lexical encoder (resuming an interrupted ingestion).</summary>
-    public static async Task<IngestProgress> IngestAsync(IReadOnlyList<string> corpus, string indexFolder, IProgress<IngestProgress>? progress,
+    /// <summary>
+    /// Ingests <paramref name="corpus"/> into <paramref name="indexFolder"/> with <paramref name="encoder"/> (resuming an
+    /// interrupted ingestion; a folder begun with another encoder is an error).
+    /// </summary>
+    public static async Task<IngestProgress> IngestAsync(IReadOnlyList<string> corpus, string indexFolder, EncoderSpec encoder, IProgress<IngestProgress>? progress,
         CancellationToken cancellationToken)
     {
         var files = CorpusReader.ExpandInputs(corpus);
         Directory.CreateDirectory(indexFolder);
-        var spec = EncoderSpec.Load(indexFolder) ?? new EncoderSpec();
+        var spec = EncoderSpec.Load(indexFolder) ?? encoder;
+        if (spec.Describe() != encoder.Describe())
+            throw new LocusException($"{indexFolder}: the index was begun with {spec.Describe()}, not {encoder.Describe()}");
         var options = new CorpusIngestOptions();
         var reader = new CorpusReader(options.Format, options.TextField);
-        var encoder = spec.Create(indexFolder, () => reader.ReadSentences(files, cancellationToken).Take(200_000));
+        var sentenceEncoder = spec.Create(indexFolder, () => reader.ReadSentences(files, cancellationToken).Take(200_000));
+        using var owned = sentenceEncoder as IDisposable;
         spec.Save(indexFolder);
-        return await new CorpusIngestor(options).IngestAsync(files, indexFolder, encoder, progress, cancellationToken);
+        return await new CorpusIngestor(options).IngestAsync(files, indexFolder, sentenceEncoder, progress, cancellationToken);
     }
 
     /// <summary>Opens an index folder with the encoder it was built with.</summary>
