@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Reflection;
+using Locus.Models.Builtin;
 
 namespace Locus.Cli.Commands;
 
 /// <summary>
 /// <c>locus quickstart</c>: the offline end-to-end demonstration on the embedded sample data (tech-news NER with
-/// four entity types): pre-train a small encoder on the sample corpus, specialise it from the 24 seed examples with
-/// the offline pipeline (retrieval, mention replacement, self-training, LoRA fine-tuning), evaluate on the held-out
-/// test set and predict on the corpus. Every step is a real locus command.
+/// four entity types): specialise the built-in all-MiniLM-L6-v2 from the 24 seed examples with the offline pipeline
+/// (retrieval with the built-in sentence encoder, mention replacement, self-training, LoRA fine-tuning), evaluate on
+/// the held-out test set and predict on the corpus. Every step is a real locus command.
 /// </summary>
 public static class QuickstartCommand
 {
@@ -17,10 +18,8 @@ public static class QuickstartCommand
     public static Command Create()
     {
         var dir = new Option<string>("--dir") { Description = "Working folder for the sample data and the models.", DefaultValueFactory = _ => "quickstart" };
-        var epochs = new Option<int>("--pretrain-epochs") { Description = "Pre-training epochs over the sample corpus.", DefaultValueFactory = _ => 15 };
-        var command = new Command("quickstart", "Run the offline end-to-end demonstration on the embedded sample data (pretrain, specialize, eval, predict).");
+        var command = new Command("quickstart", "Run the offline end-to-end demonstration on the embedded sample data: specialise the built-in all-MiniLM-L6-v2, evaluate, predict.");
         command.Options.Add(dir);
-        command.Options.Add(epochs);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var root = parse.GetValue(dir)!;
@@ -32,10 +31,8 @@ public static class QuickstartCommand
 
             string[][] steps =
             [
-                ["pretrain", "--corpus", P("corpus.txt"), "--out", P("encoder"), "--hidden-size", "128", "--layers", "2", "--heads", "4",
-                    "--vocab-size", "2000", "--max-length", "64", "--epochs", parse.GetValue(epochs).ToString(System.Globalization.CultureInfo.InvariantCulture), "--lr", "2e-3"],
                 ["specialize", "--task", "ner", "--schema", P("labels.json"), "--seeds", P("seeds.jsonl"), "--corpus", P("corpus.txt"), "--test", P("test.jsonl"),
-                    "--base", P("encoder"), "--out", P("runs/tech-ner"), "--rank", "16", "--alpha", "32", "--epochs", "30", "--lr", "3e-3", "--batch-size", "8", "--patience", "8"],
+                    "--base", BuiltinModels.DefaultReference, "--out", P("runs/tech-ner")],
                 ["eval", "--model", P("runs/tech-ner"), "--data", P("test.jsonl")],
                 ["predict", "--model", P("runs/tech-ner"), "--in", P("corpus.txt"), "--out", P("predictions.jsonl")],
                 ["runs", "list", "--root", P("runs")],
@@ -48,6 +45,7 @@ public static class QuickstartCommand
                 output.WriteLine();
             }
             output.WriteLine($"Done: the run (model, data of every stage, run.json) is in {P("runs/tech-ner")}, predictions for the corpus in {P("predictions.jsonl")}.");
+            output.WriteLine($"Domain-adaptive pre-training is optional: 'locus pretrain --corpus {P("corpus.txt")} --base {BuiltinModels.DefaultReference} --out {P("encoder")}', then specialise with --base {P("encoder")}.");
             return LocusCli.Ok;
         });
         return command;

@@ -70,7 +70,7 @@ public static class BertOnnxImporter
         var config = InferConfig(graph, weights);
         CheckComplete(weights, config.NumHiddenLayers);
 
-        var vocab = VocabularyLines(vocabText);
+        var vocab = Tokenization.WordPieceVocabulary.SplitLines(vocabText);
         if (vocab.Count != config.VocabSize)
             throw new OnnxImportException($"the vocabulary has {vocab.Count} tokens but the word embeddings have {config.VocabSize} rows");
         config.PadTokenId = Math.Max(0, vocab.IndexOf("[PAD]"));
@@ -78,14 +78,6 @@ public static class BertOnnxImporter
 
         WriteFolder(outputFolder, weights, config, vocab, lowercase);
         return new OnnxImportResult(Path.GetFullPath(outputFolder), config, weights.Values.Sum(w => w.Values.LongLength), mapped, lowercase);
-    }
-
-    /// <summary>The vocabulary's tokens, one per line; line ends as Python's universal newlines read them (\n, \r\n or \r).</summary>
-    public static List<string> VocabularyLines(string text)
-    {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
-        return lines;
     }
 
     // An uncased vocabulary has (almost) no token with an ASCII capital outside the bracketed specials; a cased one

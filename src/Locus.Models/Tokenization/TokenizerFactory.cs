@@ -79,6 +79,8 @@ public static class TokenizerFactory
             Mask = config.SpecialTokens.Mask ?? "[MASK]",
         };
         var vocabulary = new WordPieceVocabulary(tokens, "##");
+        if (vocabulary.TokenToId(specials.Unk) is null && config.AddedTokens.All(a => a.Content != specials.Unk))
+            throw new DataFormatException(path, 0, null, $"the vocabulary has no unknown token '{specials.Unk}' (set unk_token in tokenizer_config.json to one of its tokens)");
         specials = KeepKnown(specials, t => vocabulary.TokenToId(t) is not null || config.AddedTokens.Any(a => a.Content == t));
         var lowercase = config.DoLowerCase ?? true;
         var normalizer = new BertNormalizerOptions
@@ -125,12 +127,7 @@ public static class TokenizerFactory
             throw new LocusException($"{path}: file not found.");
         }
 
-        var text = File.ReadAllText(path);
-        var lines = text.Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
+        var lines = WordPieceVocabulary.SplitLines(File.ReadAllText(path));
 
         if (lines.Count == 0)
         {

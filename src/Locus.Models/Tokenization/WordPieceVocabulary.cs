@@ -36,6 +36,17 @@ internal sealed class WordPieceVocabulary
 
     public string ContinuingSubwordPrefix { get; }
 
+    /// <summary>
+    /// The tokens of a vocab.txt, one per line, with line ends read as Python's universal newlines read them
+    /// (\n, \r\n or \r), as transformers' <c>load_vocab</c> does; a final line end adds no empty token.
+    /// </summary>
+    public static List<string> SplitLines(string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n').ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        return lines;
+    }
+
     public int Count => _tokens.Length;
 
     public string? IdToToken(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
