@@ -211,7 +211,12 @@ public class TransformerEncoderTests
         (code, _, error) = await CliRun.Locus("corpus", "ingest", "--in", temp.File("corpus.txt"), "--index", index, "--encoder", "transformer", "--model", folder);
         Assert.Equal(1, code);
         Assert.Contains("pooling cls", error);
-        (code, _, error) = await CliRun.Locus("corpus", "ingest", "--in", temp.File("corpus.txt"), "--index", temp.File("idx2"), "--encoder", "transformer");
+        // Naming no encoder gets the built-in MiniLM, kept as a portable builtin: reference.
+        (code, _, error) = await CliRun.Locus("corpus", "ingest", "--in", temp.File("corpus.txt"), "--index", temp.File("idx2"), "--exact-only");
+        Assert.True(code == 0, error);
+        var spec = EncoderSpec.LoadRequired(temp.File("idx2"));
+        Assert.Equal((EncoderSpec.Transformer, "builtin:all-MiniLM-L6-v2", SentencePooling.Mean, 384), (spec.Name, spec.ModelPath, spec.Pooling, spec.Dimension));
+        (code, _, error) = await CliRun.Locus("corpus", "ingest", "--in", temp.File("corpus.txt"), "--index", temp.File("idx3"), "--model", temp.File("absent"));
         Assert.Equal(1, code);
         Assert.Contains("--model", error);
     }
