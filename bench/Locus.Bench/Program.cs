@@ -9,6 +9,7 @@ var benches = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal
     ["finetune"] = FineTuneBench.Run,
     ["finetune-step"] = FineTuneBench.RunStep, // the child process of "finetune"
     ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),
+    ["sentence-encoder"] = SentenceEncoderBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {
