@@ -6,6 +6,7 @@ var benches = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal
 {
     ["atlas"] = AtlasBench.Run,
     ["encoder"] = a => EncoderThroughputBench.RunAsync(a).GetAwaiter().GetResult(),
+    ["fewshot"] = FewShotBench.Run,
     ["finetune"] = FineTuneBench.Run,
     ["finetune-step"] = FineTuneBench.RunStep, // the child process of "finetune"
     ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),

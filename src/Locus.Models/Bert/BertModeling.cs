@@ -400,11 +400,12 @@ public sealed class BertForTokenClassification : EncoderClassifier
 }
 
 /// <summary>BERT with a linear classifier on the pooled [CLS] token: HF's BertForSequenceClassification.</summary>
-public sealed class BertForSequenceClassification : EncoderClassifier
+public sealed class BertForSequenceClassification : EncoderClassifier, ISequenceClassifier
 {
     readonly BertModel bert;
     readonly Dropout dropout;
     readonly Linear classifier;
+    readonly SequencePooling pooling;
 
     /// <summary>
     /// Builds a randomly initialised model; labels come from the config's id2label (LABEL_0, LABEL_1 are set
@@ -413,6 +414,7 @@ public sealed class BertForSequenceClassification : EncoderClassifier
     public BertForSequenceClassification(BertConfig config, long? seed = null) : base(nameof(BertForSequenceClassification))
     {
         config.Labels ??= DefaultLabels();
+        pooling = SequencePoolings.Of(config);
         bert = BertModel.ForTaskModel(config, addPoolingLayer: true);
         dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
         classifier = nn.Linear(config.HiddenSize, config.Labels.Count);
@@ -433,14 +435,28 @@ public sealed class BertForSequenceClassification : EncoderClassifier
     public static BertForSequenceClassification FromPretrained(string folder, EncoderLoadOptions? options = null) =>
         HuggingFaceLayout.Load(folder, BertConfig.FromJson, (config, seed) => new BertForSequenceClassification(config, seed), options);
 
-    /// <summary>Logits [B, num_labels] from the pooled output.</summary>
+    /// <inheritdoc />
+    public Linear OutputLayer => classifier;
+
+    /// <summary>Logits [B, num_labels] from the pooled output (or the normalised token mean, see <see cref="SequencePooling"/>).</summary>
     public override ClassifierOutput forward(EncoderInput input)
     {
         using var scope = NewDisposeScope();
         var outputs = bert.call(input);
-        var logits = classifier.call(dropout.call(outputs.PoolerOutput!));                   // [B, labels]
+        var logits = classifier.call(dropout.call(Pool(outputs, input)));                    // [B, labels]
         return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
+
+    /// <inheritdoc />
+    public Tensor Features(EncoderInput input)
+    {
+        using var scope = NewDisposeScope();
+        return Pool(bert.call(input), input).MoveToOuterDisposeScope();
+    }
+
+    Tensor Pool(EncoderOutput outputs, EncoderInput input) => pooling == SequencePooling.Mean
+        ? SequencePoolings.MeanNormalised(outputs.LastHiddenState, input.AttentionMask!)           // [B, H]
+        : outputs.PoolerOutput!;
 }
 
 /// <summary>The BERT entry of <see cref="EncoderModels"/> (model_type "bert").</summary>

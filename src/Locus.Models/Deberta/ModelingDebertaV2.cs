@@ -582,12 +582,13 @@ public sealed class DebertaV2ForTokenClassification : EncoderClassifier
 /// DebertaV2ForSequenceClassification). From a base checkpoint the pooler and the classifier (the keys outside
 /// "deberta.") are freshly initialised.
 /// </summary>
-public sealed class DebertaV2ForSequenceClassification : EncoderClassifier
+public sealed class DebertaV2ForSequenceClassification : EncoderClassifier, ISequenceClassifier
 {
     readonly DebertaV2Model deberta;
     readonly ContextPooler pooler;
     readonly Linear classifier;
     readonly Dropout dropout;
+    readonly SequencePooling pooling;
 
     /// <summary>
     /// Builds the model with HF initialisation; labels come from the config's id2label (LABEL_0, LABEL_1 are set on
@@ -596,6 +597,7 @@ public sealed class DebertaV2ForSequenceClassification : EncoderClassifier
     public DebertaV2ForSequenceClassification(DebertaV2Config config, long? seed = null) : base(nameof(DebertaV2ForSequenceClassification))
     {
         config.Labels ??= DefaultLabels();
+        pooling = SequencePoolings.Of(config);
         deberta = DebertaV2Model.ForTaskModel(config);
         pooler = new ContextPooler(config);
         classifier = nn.Linear(config.PoolerHiddenSize ?? config.HiddenSize, config.Labels.Count);
@@ -628,10 +630,24 @@ public sealed class DebertaV2ForSequenceClassification : EncoderClassifier
     {
         using var scope = NewDisposeScope();
         var outputs = deberta.call(input);
-        var pooledOutput = pooler.call(outputs.LastHiddenState);                                // [B, H]
-        var logits = classifier.call(dropout.call(pooledOutput));                               // [B, labels]
+        var logits = classifier.call(dropout.call(Pool(outputs, input)));                       // [B, labels]
         return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
+
+    /// <inheritdoc />
+    public Linear OutputLayer => classifier;
+
+    /// <inheritdoc />
+    public Tensor Features(EncoderInput input)
+    {
+        using var scope = NewDisposeScope();
+        return Pool(deberta.call(input), input).MoveToOuterDisposeScope();
+    }
+
+    // The ContextPooler on [CLS] as HF does, or the normalised token mean (its output size must then be the hidden size).
+    Tensor Pool(EncoderOutput outputs, EncoderInput input) => pooling == SequencePooling.Mean
+        ? SequencePoolings.MeanNormalised(outputs.LastHiddenState, input.AttentionMask!)         // [B, H]
+        : pooler.call(outputs.LastHiddenState);                                               // [B, H]
 }
 
 /// <summary>The DeBERTa-v2/v3 entry of <see cref="EncoderModels"/> (model_type "deberta-v2", which mDeBERTa-v3 shares).</summary>

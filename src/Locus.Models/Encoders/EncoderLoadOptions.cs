@@ -16,6 +16,12 @@ public sealed class EncoderLoadOptions
     /// </summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    /// <summary>
+    /// The pooling of a new sequence-classification head, recorded in its config; null keeps the checkpoint's
+    /// (Hugging Face's pooler when it names none).
+    /// </summary>
+    public SequencePooling? SequencePooling { get; init; }
+
     /// <summary>Seed for the weights that the checkpoint does not provide (a new head); null uses torch's global generator.</summary>
     public long? Seed { get; init; }
 

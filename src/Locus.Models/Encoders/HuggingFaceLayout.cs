@@ -28,6 +28,7 @@ public static class HuggingFaceLayout
         options ??= new EncoderLoadOptions();
         var config = readConfig(ConfigJson.Load(folder));
         if (options.Labels is not null) config.Labels = options.Labels;
+        if (options.SequencePooling is { } pooling) SequencePoolings.Set(config, pooling);
         var model = create(config, options.Seed);
         try
         {

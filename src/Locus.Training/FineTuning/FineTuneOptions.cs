@@ -1,3 +1,4 @@
+using Locus.Models.Encoders;
 using Locus.Data;
 using Locus.Training.Trainer;
 
@@ -36,6 +37,18 @@ public sealed class FineTuneOptions
 
     /// <summary>LoRA target modules; null uses the architecture's attention and feed-forward projections.</summary>
     public IReadOnlyList<string>? TargetModules { get; set; }
+
+    /// <summary>
+    /// Text classification: what the head reads. <see cref="SequencePooling.Mean"/> (the default) is the normalised
+    /// token mean that sentence encoders are trained for; <see cref="SequencePooling.Pooler"/> is Hugging Face's head.
+    /// </summary>
+    public SequencePooling Pooling { get; set; } = SequencePooling.Mean;
+
+    /// <summary>
+    /// Text classification: fit the head as a logistic regression on the frozen encoder's features before
+    /// fine-tuning, and keep those starting weights unless an epoch does at least as well on the dev set.
+    /// </summary>
+    public bool FitHead { get; set; } = true;
 
     /// <summary>Multi-label classification (sigmoid per label) instead of single-label softmax.</summary>
     public bool MultiLabel { get; set; }

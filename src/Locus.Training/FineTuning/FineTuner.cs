@@ -36,6 +36,7 @@ public sealed class FineTuner(ILogger? logger = null)
         CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new LocusException("the training set is empty");
+        baseModel = Locus.Models.Builtin.BuiltinModels.ResolveFolder(baseModel, logger);
         if (dev.Count == 0) throw new LocusException("the dev set is empty: early stopping and model selection need held-out examples");
         var tokenizer = TokenizerFactory.FromFolder(baseModel);
         var windows = new WindowOptions { MaxLength = options.MaxLength, Stride = options.Stride };
@@ -43,7 +44,17 @@ public sealed class FineTuner(ILogger? logger = null)
         var ner = options.Task == DataTask.Ner;
         var headLabels = ner ? new BioLabelMap(labels).Labels : labels;
         var classifier = EncoderModels.LoadClassifier(baseModel, ner ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification,
-            new EncoderLoadOptions { Labels = headLabels, Seed = options.Training.Seed, Logger = logger });
+            new EncoderLoadOptions { Labels = headLabels, Seed = options.Training.Seed, Logger = logger, SequencePooling = ner ? null : options.Pooling });
+        Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate = BatchCollator.For(tokenizer).Collate;
+        var classItems = ner ? [] : new SequenceClassificationEncoder(tokenizer, new ClassLabelMap(headLabels), new SequenceClassificationOptions { Windows = windows, MultiLabel = options.MultiLabel })
+            .EncodeAll(train.Cast<ClassificationExample>().ToList()).SelectMany(e => e.Items).ToList();
+        var fitHead = !ner && options.FitHead && classifier is ISequenceClassifier;
+        if (fitHead)
+        {
+            // Before the adapters wrap the model, so the fitted head is what LoRA's copy of the head starts from.
+            var accuracy = LinearHeadFit.Fit((ISequenceClassifier)classifier, classItems, collate, Math.Max(32, options.Training.BatchSize), options.MultiLabel, cancellationToken);
+            logger.LogInformation("Head fitted on the frozen encoder's features: training accuracy {Accuracy:F4}", accuracy);
+        }
 
         var topLayers = TopLayerPaths(classifier, options.UnfreezeTopLayers);
         var stages = ProgressiveUnfreezing.Plan([.. topLayers.Reverse()], options.SecondPhaseEpochs, options.UnfreezeEveryEpochs);
@@ -73,6 +84,7 @@ public sealed class FineTuner(ILogger? logger = null)
         {
             Task = options.Task.ToName(), Mode = options.Mode, Labels = headLabels, MultiLabel = options.MultiLabel,
             MaxLength = options.MaxLength, Stride = options.Stride, BaseModel = lora is null ? null : Path.GetFullPath(baseModel),
+            Pooling = ner ? null : options.Pooling,
         };
         var model = TrainedModel.From(classifier, lora, tokenizer, manifest);
         var phases = new List<TrainingResult>();
@@ -102,19 +114,19 @@ public sealed class FineTuner(ILogger? logger = null)
                     BatchCollator.For(tokenizer).Collate, ClassifierTrainingTask<TokenClassificationItem>.TokenLoss, trainable, SetMode,
                     ct => predictor.Evaluate(devExamples, ct).Report.Micro.F1);
             }
-            var classEncoder = new SequenceClassificationEncoder(tokenizer, new ClassLabelMap(headLabels), new SequenceClassificationOptions { Windows = windows, MultiLabel = options.MultiLabel });
-            var items = classEncoder.EncodeAll(train.Cast<ClassificationExample>().ToList()).SelectMany(e => e.Items).ToList();
             var textPredictor = model.TextPredictor(options.Training.BatchSize);
             var devTexts = dev.Cast<ClassificationExample>().ToList();
             Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> loss = options.MultiLabel
                 ? ClassifierTrainingTask<SequenceClassificationItem>.MultiLabelLoss
                 : ClassifierTrainingTask<SequenceClassificationItem>.SingleLabelLoss;
-            return new ClassifierTrainingTask<SequenceClassificationItem>(classifier, items, options.Training.BatchSize,
-                BatchCollator.For(tokenizer).Collate, loss, trainable, SetMode,
+            return new ClassifierTrainingTask<SequenceClassificationItem>(classifier, classItems, options.Training.BatchSize,
+                collate, loss, trainable, SetMode,
                 ct => textPredictor.Evaluate(devTexts, ct) is var e && e.Report is { } r ? r.Accuracy : e.MultiLabelReport!.Micro.F1);
         }
 
-        phases.Add(new Trainer.Trainer(WithCheckpoint(options.Training, outputFolder, "phase1"), logger).Train(Task(firstPhase), progress, cancellationToken));
+        var first = WithCheckpoint(options.Training, outputFolder, "phase1");
+        first.EvaluateBeforeTraining |= fitHead;
+        phases.Add(new Trainer.Trainer(first, logger).Train(Task(firstPhase), progress, cancellationToken));
         foreach (var (stage, number) in stages.Select((s, i) => (s, i + 1)))
         {
             // Each stage is a fresh trainer over exactly the parameters trainable now, so AdamW's moments and its

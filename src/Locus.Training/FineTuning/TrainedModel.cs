@@ -56,11 +56,16 @@ public sealed class TrainedModel : IDisposable
         var manifest = TrainedModelManifest.Load(folder);
         var task = manifest.Task == DataTask.Ner.ToName() ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification;
         var tokenizer = TokenizerFactory.FromFolder(folder);
-        var options = new EncoderLoadOptions { Labels = manifest.Labels, Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance };
+        var options = new EncoderLoadOptions
+        {
+            Labels = manifest.Labels, Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            SequencePooling = task == ClassificationTask.SequenceClassification ? manifest.Pooling ?? SequencePooling.Pooler : null,
+        };
         if (manifest.Mode == FineTuneMode.Full)
             return ForInference(new TrainedModel(EncoderModels.LoadClassifier(folder, task, options), null, tokenizer, manifest));
 
-        var basePath = baseModel ?? manifest.BaseModel ?? throw new LocusException($"{folder}: the adapter does not name its base model; pass --base");
+        var basePath = Locus.Models.Builtin.BuiltinModels.ResolveFolder(
+            baseModel ?? manifest.BaseModel ?? throw new LocusException($"{folder}: the adapter does not name its base model; pass --base"), logger);
         if (!Directory.Exists(basePath))
             throw new LocusException($"the adapter's base model '{basePath}' is not a folder here; pass --base with the base model folder");
         var classifier = EncoderModels.LoadClassifier(basePath, task, options);

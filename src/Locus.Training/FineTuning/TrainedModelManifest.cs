@@ -35,6 +35,9 @@ public sealed record TrainedModelManifest
     /// <summary>Tokens shared by consecutive windows.</summary>
     public int Stride { get; init; }
 
+    /// <summary>Text classification: what the head reads (null: Hugging Face's pooler, as models written before this setting).</summary>
+    public Locus.Models.Encoders.SequencePooling? Pooling { get; init; }
+
     /// <summary>For an adapter: the base model folder or hub id it was trained on.</summary>
     public string? BaseModel { get; init; }
 

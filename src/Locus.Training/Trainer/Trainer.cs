@@ -44,6 +44,15 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
             logger.LogInformation("Resumed from {Directory} after epoch {Epoch}", checkpoint.Directory, state.Epoch);
         }
 
+        if (options.EvaluateBeforeTraining && state.Epoch == 0 && double.IsNegativeInfinity(state.BestDevMetric))
+        {
+            task.SetTrainingMode(false);
+            var start = task.EvaluateDev(cancellationToken);
+            Snapshot(parameters, best);
+            state = state with { BestEpoch = 0, BestDevMetric = start };
+            logger.LogInformation("Before training: dev {Dev:F4}", start);
+        }
+
         var clock = Stopwatch.StartNew();
         var stepsAtStart = state.Step;
         while (!state.Stopped && state.Epoch < options.Epochs)
@@ -54,7 +63,8 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
             task.SetTrainingMode(false);
             var dev = task.EvaluateDev(cancellationToken);
-            var improved = dev > state.BestDevMetric;
+            // Ties go to the later epoch: with a few dev examples scores tie often, and more training is the better bet.
+            var improved = dev >= state.BestDevMetric;
             if (improved) Snapshot(parameters, best);
             var patienceLeft = improved ? 0 : state.EpochsWithoutImprovement + 1;
             var stop = epoch == options.Epochs || (options.Patience > 0 && patienceLeft >= options.Patience);

@@ -42,6 +42,12 @@ public sealed class TrainerOptions
     /// <summary>Folder for the resumable checkpoint (written after every epoch); null disables checkpoints.</summary>
     public string? CheckpointDirectory { get; set; }
 
+    /// <summary>
+    /// Scores the dev set before the first epoch and keeps the starting weights unless an epoch reaches that score
+    /// (e.g. a head fitted on frozen features: fine-tuning must earn its place).
+    /// </summary>
+    public bool EvaluateBeforeTraining { get; set; }
+
     /// <summary>A copy to adjust for one phase without changing the caller's options.</summary>
     public TrainerOptions Clone() => (TrainerOptions)MemberwiseClone();
 
