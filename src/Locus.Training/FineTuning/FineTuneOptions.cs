@@ -50,6 +50,21 @@ public sealed class FineTuneOptions
     /// </summary>
     public bool FitHead { get; set; } = true;
 
+    /// <summary>
+    /// Single-label text classification: epochs of SetFit-style contrastive tuning of the encoder on pairs of training
+    /// examples before the head is fitted (0 = off). Each epoch is judged on the dev set; the untuned encoder stays a candidate.
+    /// </summary>
+    public int ContrastiveEpochs { get; set; } = 2;
+
+    /// <summary>Pairs drawn per training example and contrastive epoch (alternately same label and other label).</summary>
+    public int ContrastivePairsPerExample { get; set; } = 4;
+
+    /// <summary>Learning rate of the contrastive tuning; null: <see cref="DefaultContrastiveLearningRate"/>.</summary>
+    public double? ContrastiveLearningRate { get; set; }
+
+    /// <summary>The contrastive learning rate that suits the mode: 2e-4 for LoRA, 2e-5 for full fine-tuning (SetFit's).</summary>
+    public static double DefaultContrastiveLearningRate(FineTuneMode mode) => mode == FineTuneMode.Lora ? 2e-4 : 2e-5;
+
     /// <summary>Multi-label classification (sigmoid per label) instead of single-label softmax.</summary>
     public bool MultiLabel { get; set; }
 

@@ -17,8 +17,9 @@ namespace Locus.Training.FineTuning;
 /// <param name="TrainableParameters">Parameters updated in the first phase.</param>
 /// <param name="TotalParameters">Parameters of the classifier.</param>
 /// <param name="SpanAlignment">For NER: how the training spans aligned with tokens (misaligned spans are labelled, not dropped).</param>
+/// <param name="Contrastive">Text classification: the contrastive tuning of the encoder before phase 1 (epoch 0 = kept untuned), if it ran.</param>
 public sealed record FineTuneResult(string OutputFolder, IReadOnlyList<TrainingResult> Phases, long TrainableParameters, long TotalParameters,
-    SpanAlignment? SpanAlignment);
+    SpanAlignment? SpanAlignment, TrainingResult? Contrastive = null);
 
 /// <summary>
 /// Fine-tunes a base encoder for NER or text classification, with LoRA (adapters and head; optionally a second
@@ -99,10 +100,14 @@ public sealed class FineTuner(ILogger? logger = null)
         var firstPhase = Trainable([]);
         var trainableCount = firstPhase.Sum(p => p.Item2.numel());
 
+        void SetMode(bool training) { if (lora is not null) lora.Train(training); else classifier.train(training); }
+        var contrastive = fitHead && options.ContrastiveEpochs > 0 && !options.MultiLabel
+            ? TuneEncoderContrastively((ISequenceClassifier)classifier, classItems, collate, firstPhase, SetMode, model.TextPredictor(options.Training.BatchSize), dev, options, outputFolder, progress, cancellationToken)
+            : null;
+
         SpanAlignment? alignment = null;
         ITrainingTask Task(IReadOnlyList<(string, Parameter)> trainable)
         {
-            void SetMode(bool training) { if (lora is not null) lora.Train(training); else classifier.train(training); }
             if (ner)
             {
                 var encoder = new TokenClassificationEncoder(tokenizer, BioLabelMap.FromId2Label(headLabels), new TokenClassificationOptions { Windows = windows });
@@ -142,8 +147,35 @@ public sealed class FineTuner(ILogger? logger = null)
         model.EnterInference();
         Save(model, baseModel, outputFolder);
         var total = classifier.parameters().Sum(p => p.numel()) + (lora?.LayersOf(AdapterName).Values.Sum(l => l.parameters().Sum(p => p.numel())) ?? 0);
-        result = new FineTuneResult(outputFolder, phases, trainableCount, total, alignment);
+        result = new FineTuneResult(outputFolder, phases, trainableCount, total, alignment, contrastive);
         return model;
+    }
+
+    // SetFit's stage 1 (see ContrastiveBodyTuning), judged per epoch by refitting the head and scoring the dev set;
+    // the untuned encoder stays a candidate. The head is refitted once more on the chosen encoder.
+    TrainingResult TuneEncoderContrastively(ISequenceClassifier head, IReadOnlyList<SequenceClassificationItem> items, Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate,
+        IReadOnlyList<(string, Parameter)> trainable, Action<bool> setMode, TextClassifierPredictor predictor, IReadOnlyList<Example> dev, FineTuneOptions options,
+        string outputFolder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var devTexts = dev.Cast<ClassificationExample>().ToList();
+        var featureBatch = Math.Max(32, options.Training.BatchSize);
+        double Score(CancellationToken ct)
+        {
+            LinearHeadFit.Fit(head, items, collate, featureBatch, multiLabel: false, ct);
+            return predictor.Evaluate(devTexts, ct).Report!.Accuracy;
+        }
+        var task = new ContrastiveBodyTuning(head, items, options.ContrastivePairsPerExample, options.Training.BatchSize, options.Training.Seed, collate, trainable, setMode, Score);
+        var settings = WithCheckpoint(options.Training, outputFolder, "contrastive");
+        settings.Epochs = options.ContrastiveEpochs;
+        settings.Patience = 0;
+        settings.EvaluateBeforeTraining = true;
+        settings.LearningRate = options.ContrastiveLearningRate ?? FineTuneOptions.DefaultContrastiveLearningRate(options.Mode);
+        logger.LogInformation("Contrastive tuning of the encoder: {Pairs} pairs, {Epochs} epoch(s), lr {Lr}", task.Pairs.Count, settings.Epochs, settings.LearningRate);
+        var result = new Trainer.Trainer(settings, logger).Train(task, progress, cancellationToken);
+        setMode(false);
+        LinearHeadFit.Fit(head, items, collate, featureBatch, multiLabel: false, cancellationToken);
+        logger.LogInformation("Contrastive tuning kept epoch {Epoch} (dev {Dev:F4})", result.BestEpoch, result.BestDevMetric);
+        return result;
     }
 
     static TrainerOptions WithCheckpoint(TrainerOptions options, string outputFolder, string phase)

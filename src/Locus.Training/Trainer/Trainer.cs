@@ -63,10 +63,11 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
             task.SetTrainingMode(false);
             var dev = task.EvaluateDev(cancellationToken);
-            // Ties go to the later epoch: with a few dev examples scores tie often, and more training is the better bet.
+            // Ties go to the later epoch (with a few dev examples scores tie often, and more training is the better
+            // bet), but only a strict improvement resets the patience, so a saturated dev score still stops training.
             var improved = dev >= state.BestDevMetric;
             if (improved) Snapshot(parameters, best);
-            var patienceLeft = improved ? 0 : state.EpochsWithoutImprovement + 1;
+            var patienceLeft = dev > state.BestDevMetric ? 0 : state.EpochsWithoutImprovement + 1;
             var stop = epoch == options.Epochs || (options.Patience > 0 && patienceLeft >= options.Patience);
             state = state with
             {
