@@ -38,7 +38,7 @@ public static class SpecializeCommand
         var llmModel = new Option<string?>("--llm-model") { Description = "LLM model name (overrides LOCUS_LLM_MODEL)." };
         var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds };
         var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 };
-        var threshold = new Option<double>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept.", DefaultValueFactory = _ => 0.8 };
+        var threshold = new Option<double?>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept (default: 0.8 for NER; halfway between chance and certainty, (1 + 1/K) / 2, for K labels)." };
         var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var fineTune = new FineTuneCommandOptions();

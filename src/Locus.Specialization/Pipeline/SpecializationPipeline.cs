@@ -137,6 +137,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
 
         var seedsPerLabel = MostSeedsOfAnyLabel(split.Train);
         var trainSeeds = split.Train.Select(AsSeed).ToList();
+        var cap = options.MaxGeneratedPerLabel ?? 20 * seedsPerLabel;
         var pseudo = await stages.StageAsync("self-train", [Data("seeds-train.jsonl"), Data("seeds-dev.jsonl"), Data("synthetic.jsonl"), Data("retrieved.jsonl")], async () =>
         {
             var made = new List<SynthesizedExample>();
@@ -145,11 +146,13 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             {
                 var selfTraining = new SelfTraining(baseModel, labels, options.FineTune, _logger)
                 {
-                    Threshold = options.PseudoLabelThreshold,
+                    Threshold = options.EffectivePseudoLabelThreshold(labels.Count),
                     PerLabelCap = options.PseudoLabelsPerLabel ?? 5 * seedsPerLabel,
                 };
                 var teachers = run.PathOf("teachers");
-                var (kept, summaries) = selfTraining.Run([.. trainSeeds, .. synthetic], split.Dev, retrieved, options.SelfTrainingRounds, heldOut, teachers,
+                // The teacher learns from what the student will: the synthetic data under the same per-label cap.
+                var teacherData = TrainingSetCombiner.Combine([.. trainSeeds, .. synthetic], heldOut, cap).Examples;
+                var (kept, summaries) = selfTraining.Run(teacherData, split.Dev, retrieved, options.SelfTrainingRounds, heldOut, teachers,
                     trainingProgress, cancellationToken);
                 made.AddRange(kept);
                 rounds.AddRange(summaries);
@@ -162,7 +165,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             var note = rounds.Count == 0
                 ? (retrieved.Count == 0 ? "no retrieved sentences: self-training skipped" : "self-training is off")
                 : string.Join("; ", rounds.Select(r => string.Create(CultureInfo.InvariantCulture,
-                    $"round {r.Round}: teacher dev {r.TeacherDevScore:F3}, {r.Kept} of {r.Candidates} sentences kept ({r.BelowThreshold} below {options.PseudoLabelThreshold}, {r.OverCap} over the cap)")));
+                    $"round {r.Round}: teacher dev {r.TeacherDevScore:F3}, {r.Kept} of {r.Candidates} sentences kept ({r.BelowThreshold} below {options.EffectivePseudoLabelThreshold(labels.Count):0.###}, {r.OverCap} over the cap)")));
             return ((IReadOnlyList<SynthesizedExample>)made, Outcome([Data("self-training.jsonl")], note,
                 ("pseudo_labelled", made.Count(e => e.Provenance.Source == ExampleSource.PseudoLabelled)),
                 ("mention_replacement", made.Count(e => e.Provenance.Source == ExampleSource.SyntheticMentionReplacement))));
@@ -170,11 +173,12 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
 
         var training = await stages.StageAsync("combine", [Data("seeds-train.jsonl"), Data("synthetic.jsonl"), Data("self-training.jsonl")], async () =>
         {
-            var combined = TrainingSetCombiner.Combine([.. trainSeeds, .. synthetic, .. pseudo], heldOut, options.MaxGeneratedPerLabel ?? 20 * seedsPerLabel);
+            var combined = TrainingSetCombiner.Combine([.. trainSeeds, .. synthetic, .. pseudo], heldOut, cap);
             await ExampleFiles.WriteAsync(run.PathOf(Data("train.jsonl")), combined.Examples, cancellationToken);
             var sources = string.Join(", ", combined.KeptPerSource.Select(p => $"{p.Value} {p.Key}"));
+            var overCap = combined.OverCap == 0 ? "0" : $"{combined.OverCap} ({string.Join(", ", combined.OverCapPerSource.Select(p => $"{p.Value} {p.Key}"))})";
             return (combined.Examples, Outcome([Data("train.jsonl")],
-                $"{combined.Examples.Count} training examples ({sources}); dropped {combined.Duplicates} duplicates, {combined.HeldOut} held-out texts, {combined.OverCap} over the per-label cap",
+                $"{combined.Examples.Count} training examples ({sources}); dropped {combined.Duplicates} duplicates, {combined.HeldOut} held-out texts, {overCap} over the per-label cap of {cap}",
                 [("examples", combined.Examples.Count), ("duplicates", combined.Duplicates), ("held_out", combined.HeldOut), ("over_cap", combined.OverCap),
                     .. combined.KeptPerSource.Select(p => ("source:" + p.Key, (long)p.Value))]));
         }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("train.jsonl")), options.Task, cancellationToken));

@@ -78,8 +78,16 @@ public sealed class SpecializeOptions
     /// <summary>Self-training rounds (0 turns self-training off).</summary>
     public int SelfTrainingRounds { get; init; } = 1;
 
-    /// <summary>Pseudo-labelled sentences below this confidence are dropped.</summary>
-    public double PseudoLabelThreshold { get; init; } = 0.8;
+    /// <summary>Pseudo-labelled sentences below this confidence are dropped; null: <see cref="EffectivePseudoLabelThreshold"/>.</summary>
+    public double? PseudoLabelThreshold { get; init; }
+
+    /// <summary>
+    /// The confidence a pseudo-label needs: <see cref="PseudoLabelThreshold"/> when set, else 0.8 for NER spans and, for
+    /// text classification with K labels, (1 + 1/K) / 2: halfway between chance and certainty, because a softmax over
+    /// many labels rarely reaches 0.8 even when its top label is right.
+    /// </summary>
+    public double EffectivePseudoLabelThreshold(int labelCount) =>
+        PseudoLabelThreshold ?? (Task == DataTask.Ner ? 0.8 : (1 + 1.0 / Math.Max(1, labelCount)) / 2);
 
     /// <summary>Most pseudo-labelled sentences kept per label and round; null: five times the most seeds of any label.</summary>
     public int? PseudoLabelsPerLabel { get; init; }

@@ -28,10 +28,11 @@ public sealed class ContrastiveBodyTuning : ITrainingTask
     int[] order = [];
 
     /// <summary>
-    /// Draws <paramref name="pairsPerExample"/> pairs for every training item (half with an item of the same label, half
-    /// with one of another label), deterministically from <paramref name="seed"/>.
+    /// Draws about <paramref name="pairsPerEpoch"/> pairs, the same number for every training item (at least 2: one with
+    /// an item of the same label, one with an item of another label, alternately), deterministically from
+    /// <paramref name="seed"/>; with many items a random subset of <paramref name="pairsPerEpoch"/> is kept.
     /// </summary>
-    public ContrastiveBodyTuning(ISequenceClassifier classifier, IReadOnlyList<SequenceClassificationItem> items, int pairsPerExample, int batchSize, int seed,
+    public ContrastiveBodyTuning(ISequenceClassifier classifier, IReadOnlyList<SequenceClassificationItem> items, int pairsPerEpoch, int batchSize, int seed,
         Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate, IReadOnlyList<(string Name, Parameter Parameter)> trainable,
         Action<bool> setTrainingMode, Func<CancellationToken, double> evaluateDev)
     {
@@ -42,7 +43,8 @@ public sealed class ContrastiveBodyTuning : ITrainingTask
         this.setTrainingMode = setTrainingMode;
         this.evaluateDev = evaluateDev;
         TrainableParameters = trainable;
-        pairs = DrawPairs(items.Select(i => i.Label).ToArray(), pairsPerExample, seed);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pairsPerEpoch);
+        pairs = DrawPairs(items.Select(i => i.Label).ToArray(), pairsPerEpoch, seed);
     }
 
     /// <summary>The pairs: indices into the items and the target cosine (1 same label, 0 different).</summary>
@@ -82,9 +84,10 @@ public sealed class ContrastiveBodyTuning : ITrainingTask
     /// <inheritdoc />
     public double EvaluateDev(CancellationToken cancellationToken) => evaluateDev(cancellationToken);
 
-    static (int, int, float)[] DrawPairs(int[] labels, int pairsPerExample, int seed)
+    static (int, int, float)[] DrawPairs(int[] labels, int pairsPerEpoch, int seed)
     {
         var random = new Random(seed);
+        var pairsPerExample = Math.Max(2, (pairsPerEpoch + labels.Length - 1) / Math.Max(1, labels.Length));
         var byLabel = Enumerable.Range(0, labels.Length).GroupBy(i => labels[i]).ToDictionary(g => g.Key, g => g.ToArray());
         var pairs = new List<(int, int, float)>();
         for (var i = 0; i < labels.Length; i++)
@@ -101,6 +104,9 @@ public sealed class ContrastiveBodyTuning : ITrainingTask
                 }
             }
         }
-        return pairs.ToArray();
+        var drawn = pairs.ToArray();
+        if (drawn.Length <= pairsPerEpoch) return drawn;
+        random.Shuffle(drawn);
+        return drawn[..pairsPerEpoch];
     }
 }

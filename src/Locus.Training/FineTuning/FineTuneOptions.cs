@@ -56,8 +56,11 @@ public sealed class FineTuneOptions
     /// </summary>
     public int ContrastiveEpochs { get; set; } = 2;
 
-    /// <summary>Pairs drawn per training example and contrastive epoch (alternately same label and other label).</summary>
-    public int ContrastivePairsPerExample { get; set; } = 4;
+    /// <summary>
+    /// Pairs per contrastive epoch, spread evenly over the training examples (at least 2 each, alternately same label
+    /// and other label): small sets get many pairs per example, large sets a sample.
+    /// </summary>
+    public int ContrastivePairsPerEpoch { get; set; } = 2000;
 
     /// <summary>Learning rate of the contrastive tuning; null: <see cref="DefaultContrastiveLearningRate"/>.</summary>
     public double? ContrastiveLearningRate { get; set; }

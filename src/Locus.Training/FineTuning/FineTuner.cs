@@ -164,7 +164,7 @@ public sealed class FineTuner(ILogger? logger = null)
             LinearHeadFit.Fit(head, items, collate, featureBatch, multiLabel: false, ct);
             return predictor.Evaluate(devTexts, ct).Report!.Accuracy;
         }
-        var task = new ContrastiveBodyTuning(head, items, options.ContrastivePairsPerExample, options.Training.BatchSize, options.Training.Seed, collate, trainable, setMode, Score);
+        var task = new ContrastiveBodyTuning(head, items, options.ContrastivePairsPerEpoch, options.Training.BatchSize, options.Training.Seed, collate, trainable, setMode, Score);
         var settings = WithCheckpoint(options.Training, outputFolder, "contrastive");
         settings.Epochs = options.ContrastiveEpochs;
         settings.Patience = 0;

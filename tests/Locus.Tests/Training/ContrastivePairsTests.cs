@@ -13,7 +13,7 @@ public sealed class ContrastivePairsTests
         labels.Select(l => new SequenceClassificationItem(null!, l, null)).ToList();
 
     static ContrastiveBodyTuning Tuning(IReadOnlyList<SequenceClassificationItem> items, int seed) =>
-        new(null!, items, 4, 8, seed, null!, [], _ => { }, _ => 0);
+        new(null!, items, 4 * items.Count, 8, seed, null!, [], _ => { }, _ => 0);
 
     [Fact]
     public void SameLabelPairsTargetOneAndOthersZero()
@@ -30,6 +30,15 @@ public sealed class ContrastivePairsTests
         Assert.Contains(pairs, p => p.Target == 0f);
         // The only item of label 2 has no partner of its label: it gets negative pairs only.
         Assert.All(pairs.Where(p => p.A == 5), p => Assert.Equal(0f, p.Target));
+    }
+
+    [Fact]
+    public void ManyExamplesGetASampleOfThePairBudget()
+    {
+        var items = Items([.. Enumerable.Range(0, 300).Select(i => i % 7)]);
+        var tuning = new ContrastiveBodyTuning(null!, items, 100, 8, 1, null!, [], _ => { }, _ => 0);
+        Assert.Equal(100, tuning.Pairs.Count);
+        Assert.Equal(13, tuning.BatchesPerEpoch);
     }
 
     [Fact]

@@ -68,12 +68,25 @@ public sealed class PipelineStepsTests
 
         var combined = TrainingSetCombiner.Combine(sources, heldOutTexts: ["when does it  arrive"], maxGeneratedPerLabel: 2);
 
-        Assert.Equal(["my  card is LOST", "s1", "s2", "s3", "Is the card coming soon?", "card lost again", "lost it yesterday", "where is my card"],
+        // Seeds, then the generated sources in turn (LLM, augmentation, pseudo-labels, then augmentation again).
+        Assert.Equal(["my  card is LOST", "s1", "s2", "s3", "Is the card coming soon?", "card lost again", "where is my card", "lost it yesterday"],
             combined.Examples.Select(e => e.Example.Text));
         Assert.Equal(1, combined.Duplicates);
         Assert.Equal(1, combined.HeldOut);
         Assert.Equal(1, combined.OverCap);
         Assert.Equal(new Dictionary<string, int> { ["augmented"] = 2, ["pseudo-labelled"] = 1, ["seed"] = 4, ["synthetic-llm"] = 1 }, combined.KeptPerSource);
+    }
+
+    [Fact]
+    public void CombinerSharesTheCapSoNoSourceIsEmptied()
+    {
+        var augmented = Enumerable.Range(0, 10).Select(i => From(ExampleSource.Augmented, $"augmented {i}", "lost"));
+        var pseudo = Enumerable.Range(0, 3).Select(i => From(ExampleSource.PseudoLabelled, $"pseudo {i}", "lost"));
+        var combined = TrainingSetCombiner.Combine([From(ExampleSource.Seed, "seed", "lost"), .. augmented, .. pseudo], [], maxGeneratedPerLabel: 4);
+
+        Assert.Equal(new Dictionary<string, int> { ["augmented"] = 2, ["pseudo-labelled"] = 2, ["seed"] = 1 }, combined.KeptPerSource);
+        Assert.Equal(new Dictionary<string, int> { ["augmented"] = 8, ["pseudo-labelled"] = 1 }, combined.OverCapPerSource);
+        Assert.Equal(9, combined.OverCap);
     }
 
     [Fact]
