@@ -122,7 +122,8 @@ internal static class FewShotBench
         using var model = new FineTuner().Train(baseModel, train, dev, data.Labels, options, folder, out var result);
         var scores = ModelScores.Evaluate(model, test, CancellationToken.None);
         var phase = result.Phases[0];
-        return (Headline(scores), $"{notes}; best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
+        var contrastive = result.Contrastive is { } c ? $"; contrastive: dev {string.Join("/", c.DevCurve.Select(d => d.ToString("F3", CultureInfo.InvariantCulture)))}, kept epoch {c.BestEpoch}" : "";
+        return (Headline(scores), $"{notes}{contrastive}; best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
     }
 
     static async Task<(double, string)> SpecializeAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, FineTuneMode mode, int seed,

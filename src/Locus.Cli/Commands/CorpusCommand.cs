@@ -49,7 +49,7 @@ public static class CorpusCommand
         var efConstruction = new Option<int>("--hnsw-ef-construction") { Description = "HNSW candidate list size while building.", DefaultValueFactory = _ => defaults.EfConstruction };
         var efSearch = new Option<int>("--hnsw-ef-search") { Description = "HNSW candidate list size saved as the query default.", DefaultValueFactory = _ => defaults.EfSearch };
         var exactOnly = new Option<bool>("--exact-only") { Description = "Build no HNSW graph; every search scans all vectors." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Sentences encoded per batch.", DefaultValueFactory = _ => 512 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Sentences encoded per batch.", DefaultValueFactory = _ => 512 }.InRange(1, null);
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Sentences between checkpoints (resume points).", DefaultValueFactory = _ => 100_000 };
         var nearDup = new Option<double>("--near-dup") { Description = "Word-bigram Jaccard similarity at which a sentence is a near duplicate (MinHash); 0 turns it off.", DefaultValueFactory = _ => 0.7 };
         var idfSample = new Option<int>("--idf-sample") { Description = "Sentences read to fit the lexical encoder's idf weights (first run only).", DefaultValueFactory = _ => 200_000 };

@@ -18,7 +18,7 @@ public static class EvalCommand
         var data = new Option<string>("--data") { Description = "Labelled data to score (JSONL, CoNLL or CSV).", Required = true };
         var baseModel = new Option<string?>("--base") { Description = "Where the adapter's base model is, if it moved." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var batch = new Option<int>("--batch-size") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 32 };
+        var batch = new Option<int>("--batch-size") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 32 }.InRange(1, null);
 
         var command = new Command("eval", "Evaluate a trained model: entity or label scores per label, averages, calibration (ECE) and confusion.");
         foreach (var option in new Option[] { model, data, baseModel, json, batch }) command.Options.Add(option);

@@ -17,7 +17,7 @@ public static class PredictCommand
         var input = new Option<string>("--in") { Description = "Texts: a .txt file (one per line) or any data file (JSONL, CoNLL, CSV; labels ignored).", Required = true };
         var output = new Option<string?>("--out") { Description = "JSONL output file; default: standard output." };
         var baseModel = new Option<string?>("--base") { Description = "Where the adapter's base model is, if it moved." };
-        var batch = new Option<int>("--batch-size") { Description = "Texts per prediction batch.", DefaultValueFactory = _ => 256 };
+        var batch = new Option<int>("--batch-size") { Description = "Texts per prediction batch.", DefaultValueFactory = _ => 256 }.InRange(1, null);
 
         var command = new Command("predict", "Predict entities or labels for texts; writes JSONL with character spans or labels and confidences.");
         foreach (var option in new Option[] { model, input, output, baseModel, batch }) command.Options.Add(option);

@@ -85,7 +85,7 @@ public sealed class EncoderSpec
     /// Builds the encoder for <paramref name="indexDirectory"/>. The lexical encoder loads its statistics from
     /// the directory, fitting them on <paramref name="fitSample"/> first when the file does not exist yet
     /// (null: fail instead, as a search must use the statistics the corpus was encoded with). The transformer
-    /// encoder loads <see cref="ModelPath"/> and sets <see cref="Dimension"/> to its hidden size; dispose it when done.
+    /// encoder is loaded once per process (<see cref="SharedTransformerEncoders"/>) and sets <see cref="Dimension"/> to its hidden size; dispose what this returns when done (a shared model stays loaded).
     /// </summary>
     public ISentenceEncoder Create(string indexDirectory, Func<IEnumerable<string>>? fitSample, ILogger? logger = null)
     {
@@ -103,7 +103,7 @@ public sealed class EncoderSpec
                 else throw new LocusException($"{statisticsPath}: missing; the index cannot be searched without the statistics it was built with");
                 return new LexicalEncoder(new LexicalEncoderOptions { Dimension = Dimension }, statistics);
             case Transformer:
-                var encoder = new TransformerSentenceEncoder(new TransformerEncoderOptions
+                var encoder = SharedTransformerEncoders.Get(new TransformerEncoderOptions
                 {
                     ModelPath = BuiltinModels.ResolveFolder(ModelPath ?? throw new LocusException($"{Path.Combine(indexDirectory, FileName)}: the transformer encoder needs a model path"), logger),
                     Pooling = Pooling,

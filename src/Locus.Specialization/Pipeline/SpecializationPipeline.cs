@@ -189,8 +189,11 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             using var model = new FineTuner(_logger).Train(baseModel, training.Select(e => e.Example).ToList(), split.Dev, labels, options.FineTune,
                 modelFolder, out var result, trainingProgress, cancellationToken);
             var phase = result.Phases[^1];
+            var contrastive = result.Contrastive is { } c
+                ? string.Create(CultureInfo.InvariantCulture, $"contrastive tuning of the encoder kept epoch {c.BestEpoch} of {c.EpochsRun} (dev {c.BestDevMetric:F4}); ")
+                : "";
             return Task.FromResult((true, Outcome(["model"],
-                string.Create(CultureInfo.InvariantCulture, $"{options.FineTune.Mode.ToString().ToLowerInvariant()}: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained; best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}"),
+                string.Create(CultureInfo.InvariantCulture, $"{options.FineTune.Mode.ToString().ToLowerInvariant()}: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained; {contrastive}best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}"),
                 ("trainable_parameters", result.TrainableParameters), ("epochs", phase.EpochsRun), ("best_epoch", phase.BestEpoch))));
         }, () => Task.FromResult(true));
 

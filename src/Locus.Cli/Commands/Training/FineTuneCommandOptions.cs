@@ -8,30 +8,40 @@ namespace Locus.Cli.Commands.Training;
 /// <summary>The fine-tuning options that <c>locus train</c> and <c>locus specialize</c> share, and how they become <see cref="FineTuneOptions"/>.</summary>
 internal sealed class FineTuneCommandOptions
 {
-    readonly Option<bool> full = new("--full") { Description = "Full fine-tuning instead of LoRA." };
-    readonly Option<int> rank = new("--rank") { Description = "LoRA rank r.", DefaultValueFactory = _ => 16 };
-    readonly Option<double> alpha = new("--alpha") { Description = "LoRA alpha (scaling alpha/r).", DefaultValueFactory = _ => 32 };
-    readonly Option<double> loraDropout = new("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0.1 };
-    readonly Option<bool> rslora = new("--rslora") { Description = "Scale by alpha/sqrt(r) (rsLoRA)." };
-    readonly Option<string[]?> targets = new("--lora-targets") { Description = "LoRA target modules (default: attention and feed-forward projections).", AllowMultipleArgumentsPerToken = true };
-    readonly Option<int> unfreeze = new("--unfreeze-top-layers") { Description = "Second phase: unfreeze the top k layers progressively, the top one first and one more per stage (LoRA only).", DefaultValueFactory = _ => 0 };
-    readonly Option<int> unfreezeEvery = new("--unfreeze-every") { Description = "Epochs per unfreezing stage (0: split --second-phase-epochs evenly over the k stages).", DefaultValueFactory = _ => 0 };
-    readonly Option<int> secondEpochs = new("--second-phase-epochs") { Description = "Epochs of the second phase, over all its stages.", DefaultValueFactory = _ => 5 };
-    readonly Option<double> secondLr = new("--second-phase-lr") { Description = "Peak learning rate of the second phase.", DefaultValueFactory = _ => 2e-5 };
-    readonly Option<bool> bf16 = new("--bf16") { Description = "Run the frozen base layers in bfloat16 (LoRA; faster on CPUs with AVX512-BF16/AMX); trainable weights stay float32." };
-    readonly Option<int> epochs = new("--epochs") { Description = "Maximum epochs (early stopping usually ends sooner).", DefaultValueFactory = _ => 40 };
-    readonly Option<double?> lr = new("--lr") { Description = "Peak learning rate (default 5e-4 for LoRA, 5e-5 full)." };
-    readonly Option<int> batch = new("--batch-size") { Description = "Examples per batch.", DefaultValueFactory = _ => 16 };
-    readonly Option<int> accumulate = new("--grad-accum") { Description = "Batches per optimiser step.", DefaultValueFactory = _ => 1 };
-    readonly Option<double> warmup = new("--warmup") { Description = "Warm-up fraction of the steps.", DefaultValueFactory = _ => 0.1 };
-    readonly Option<double> decay = new("--weight-decay") { Description = "Weight decay (not on biases and LayerNorm).", DefaultValueFactory = _ => 0.01 };
-    readonly Option<double> clip = new("--max-grad-norm") { Description = "Gradient clipping norm (0: off).", DefaultValueFactory = _ => 1.0 };
-    readonly Option<int> patience = new("--patience") { Description = "Early-stopping patience in epochs (0: off).", DefaultValueFactory = _ => 5 };
-    readonly Option<int> seed = new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
-    readonly Option<int> threads = new("--threads") { Description = "CPU threads (0: library default).", DefaultValueFactory = _ => 0 };
-    readonly Option<int> maxLength = new("--max-length") { Description = "Tokens per window; longer texts are windowed, never cut.", DefaultValueFactory = _ => 256 };
-    readonly Option<int> stride = new("--stride") { Description = "Tokens shared by consecutive windows.", DefaultValueFactory = _ => 64 };
-    readonly Option<bool> multiLabel = new("--multi-label") { Description = "Multi-label classification (sigmoid per label)." };
+    readonly Option<bool> full = new Option<bool>("--full") { Description = "Full fine-tuning instead of LoRA." };
+    readonly Option<int> rank = new Option<int>("--rank") { Description = "LoRA rank r.", DefaultValueFactory = _ => 16 }.InRange(1, 4096);
+    readonly Option<double> alpha = new Option<double>("--alpha") { Description = "LoRA alpha (scaling alpha/r).", DefaultValueFactory = _ => 32 }.InRange(0, null, exclusiveMin: true);
+    readonly Option<double> loraDropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.999);
+    readonly Option<bool> rslora = new Option<bool>("--rslora") { Description = "Scale by alpha/sqrt(r) (rsLoRA)." };
+    readonly Option<string[]?> targets = new Option<string[]?>("--lora-targets") { Description = "LoRA target modules (default: attention and feed-forward projections).", AllowMultipleArgumentsPerToken = true };
+    readonly Option<int> unfreeze = new Option<int>("--unfreeze-top-layers") { Description = "Second phase: unfreeze the top k layers progressively, the top one first and one more per stage (LoRA only).", DefaultValueFactory = _ => 0 }.InRange(0, 1000);
+    readonly Option<int> unfreezeEvery = new Option<int>("--unfreeze-every") { Description = "Epochs per unfreezing stage (0: split --second-phase-epochs evenly over the k stages).", DefaultValueFactory = _ => 0 }.InRange(0, null);
+    readonly Option<int> secondEpochs = new Option<int>("--second-phase-epochs") { Description = "Epochs of the second phase, over all its stages.", DefaultValueFactory = _ => 5 }.InRange(1, null);
+    readonly Option<double> secondLr = new Option<double>("--second-phase-lr") { Description = "Peak learning rate of the second phase.", DefaultValueFactory = _ => 2e-5 }.InRange(0, null, exclusiveMin: true);
+    readonly Option<bool> bf16 = new Option<bool>("--bf16") { Description = "Run the frozen base layers in bfloat16 (LoRA; faster on CPUs with AVX512-BF16/AMX); trainable weights stay float32." };
+    readonly Option<int> epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping usually ends sooner).", DefaultValueFactory = _ => 40 }.InRange(1, null);
+    readonly Option<double?> lr = PositiveOrDefault(new("--lr") { Description = "Peak learning rate (default 5e-4 for LoRA, 5e-5 full)." });
+
+    static Option<double?> PositiveOrDefault(Option<double?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } value && !(value > 0))
+                result.AddError($"{option.Name} must be greater than 0 (got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        });
+        return option;
+    }
+    readonly Option<int> batch = new Option<int>("--batch-size") { Description = "Examples per batch.", DefaultValueFactory = _ => 16 }.InRange(1, null);
+    readonly Option<int> accumulate = new Option<int>("--grad-accum") { Description = "Batches per optimiser step.", DefaultValueFactory = _ => 1 }.InRange(1, null);
+    readonly Option<double> warmup = new Option<double>("--warmup") { Description = "Warm-up fraction of the steps.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.999);
+    readonly Option<double> decay = new Option<double>("--weight-decay") { Description = "Weight decay (not on biases and LayerNorm).", DefaultValueFactory = _ => 0.01 }.InRange(0, null);
+    readonly Option<double> clip = new Option<double>("--max-grad-norm") { Description = "Gradient clipping norm (0: off).", DefaultValueFactory = _ => 1.0 }.InRange(0, null);
+    readonly Option<int> patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off).", DefaultValueFactory = _ => 5 }.InRange(0, null);
+    readonly Option<int> seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
+    readonly Option<int> threads = new Option<int>("--threads") { Description = "CPU threads (0: library default).", DefaultValueFactory = _ => 0 }.InRange(0, 1024);
+    readonly Option<int> maxLength = new Option<int>("--max-length") { Description = "Tokens per window; longer texts are windowed, never cut.", DefaultValueFactory = _ => 256 }.InRange(3, 100000);
+    readonly Option<int> stride = new Option<int>("--stride") { Description = "Tokens shared by consecutive windows.", DefaultValueFactory = _ => 64 }.InRange(0, null);
+    readonly Option<bool> multiLabel = new Option<bool>("--multi-label") { Description = "Multi-label classification (sigmoid per label)." };
 
     /// <summary>The random seed option (shared with other settings of a command).</summary>
     public Option<int> Seed => seed;
