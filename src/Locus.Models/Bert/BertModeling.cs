@@ -356,7 +356,7 @@ public sealed class BertModel : EncoderModel
 }
 
 /// <summary>BERT with a per-token linear classifier (no pooler), for NER: HF's BertForTokenClassification.</summary>
-public sealed class BertForTokenClassification : EncoderClassifier
+public sealed class BertForTokenClassification : EncoderClassifier, ILinearHeadClassifier
 {
     readonly BertModel bert;
     readonly Dropout dropout;
@@ -397,10 +397,20 @@ public sealed class BertForTokenClassification : EncoderClassifier
         var logits = classifier.call(dropout.call(outputs.LastHiddenState));                 // [B, L, labels]
         return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
+
+    /// <inheritdoc />
+    public Linear OutputLayer => classifier;
+
+    /// <inheritdoc />
+    public Tensor Features(EncoderInput input)
+    {
+        using var scope = NewDisposeScope();
+        return bert.call(input).LastHiddenState.MoveToOuterDisposeScope();                    // [B, L, H]
+    }
 }
 
 /// <summary>BERT with a linear classifier on the pooled [CLS] token: HF's BertForSequenceClassification.</summary>
-public sealed class BertForSequenceClassification : EncoderClassifier, ISequenceClassifier
+public sealed class BertForSequenceClassification : EncoderClassifier, ILinearHeadClassifier
 {
     readonly BertModel bert;
     readonly Dropout dropout;

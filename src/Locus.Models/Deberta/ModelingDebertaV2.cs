@@ -531,7 +531,7 @@ public sealed class ContextPooler : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>Token classification (NER): encoder, dropout, linear classifier per token (HF's DebertaV2ForTokenClassification).</summary>
-public sealed class DebertaV2ForTokenClassification : EncoderClassifier
+public sealed class DebertaV2ForTokenClassification : EncoderClassifier, ILinearHeadClassifier
 {
     readonly DebertaV2Model deberta;
     readonly Dropout dropout;
@@ -575,6 +575,16 @@ public sealed class DebertaV2ForTokenClassification : EncoderClassifier
         var logits = classifier.call(dropout.call(outputs.LastHiddenState));                   // [B, L, labels]
         return new ClassifierOutput(logits.MoveToOuterDisposeScope(), outputs.MoveToOuterDisposeScope());
     }
+
+    /// <inheritdoc />
+    public Linear OutputLayer => classifier;
+
+    /// <inheritdoc />
+    public Tensor Features(EncoderInput input)
+    {
+        using var scope = NewDisposeScope();
+        return deberta.call(input).LastHiddenState.MoveToOuterDisposeScope();                  // [B, L, H]
+    }
 }
 
 /// <summary>
@@ -582,7 +592,7 @@ public sealed class DebertaV2ForTokenClassification : EncoderClassifier
 /// DebertaV2ForSequenceClassification). From a base checkpoint the pooler and the classifier (the keys outside
 /// "deberta.") are freshly initialised.
 /// </summary>
-public sealed class DebertaV2ForSequenceClassification : EncoderClassifier, ISequenceClassifier
+public sealed class DebertaV2ForSequenceClassification : EncoderClassifier, ILinearHeadClassifier
 {
     readonly DebertaV2Model deberta;
     readonly ContextPooler pooler;

@@ -51,12 +51,12 @@ public static class SequencePoolings
 }
 
 /// <summary>
-/// A sequence classifier whose head is one linear layer over a feature vector: the features can be computed
-/// without the head (to fit the head before fine-tuning) and the output layer set directly.
+/// A classifier whose head is one linear layer over feature vectors: the features can be computed without the head
+/// (to fit the head before fine-tuning) and the output layer set directly.
 /// </summary>
-public interface ISequenceClassifier
+public interface ILinearHeadClassifier
 {
-    /// <summary>The vector the output layer reads, [B, H] (before dropout).</summary>
+    /// <summary>What the output layer reads (before dropout): [B, H] for a sequence, [B, L, H] for every token.</summary>
     Tensor Features(EncoderInput input);
 
     /// <summary>The output layer: features → logits.</summary>

@@ -18,7 +18,7 @@ namespace Locus.Training.FineTuning;
 /// </summary>
 public sealed class ContrastiveBodyTuning : ITrainingTask
 {
-    readonly ISequenceClassifier classifier;
+    readonly ILinearHeadClassifier classifier;
     readonly IReadOnlyList<SequenceClassificationItem> items;
     readonly (int A, int B, float Target)[] pairs;
     readonly int batchSize;
@@ -32,7 +32,7 @@ public sealed class ContrastiveBodyTuning : ITrainingTask
     /// an item of the same label, one with an item of another label, alternately), deterministically from
     /// <paramref name="seed"/>; with many items a random subset of <paramref name="pairsPerEpoch"/> is kept.
     /// </summary>
-    public ContrastiveBodyTuning(ISequenceClassifier classifier, IReadOnlyList<SequenceClassificationItem> items, int pairsPerEpoch, int batchSize, int seed,
+    public ContrastiveBodyTuning(ILinearHeadClassifier classifier, IReadOnlyList<SequenceClassificationItem> items, int pairsPerEpoch, int batchSize, int seed,
         Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate, IReadOnlyList<(string Name, Parameter Parameter)> trainable,
         Action<bool> setTrainingMode, Func<CancellationToken, double> evaluateDev)
     {

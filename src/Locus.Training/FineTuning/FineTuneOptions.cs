@@ -45,8 +45,8 @@ public sealed class FineTuneOptions
     public SequencePooling Pooling { get; set; } = SequencePooling.Mean;
 
     /// <summary>
-    /// Text classification: fit the head as a logistic regression on the frozen encoder's features before
-    /// fine-tuning, and keep those starting weights unless an epoch does at least as well on the dev set.
+    /// Fit the head as a logistic regression on the frozen encoder's features (sentence vectors, or token vectors for
+    /// NER) before fine-tuning, and keep those starting weights unless an epoch does at least as well on the dev set.
     /// </summary>
     public bool FitHead { get; set; } = true;
 

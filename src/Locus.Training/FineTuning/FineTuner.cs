@@ -49,11 +49,19 @@ public sealed class FineTuner(ILogger? logger = null)
         Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate = BatchCollator.For(tokenizer).Collate;
         var classItems = ner ? [] : new SequenceClassificationEncoder(tokenizer, new ClassLabelMap(headLabels), new SequenceClassificationOptions { Windows = windows, MultiLabel = options.MultiLabel })
             .EncodeAll(train.Cast<ClassificationExample>().ToList()).SelectMany(e => e.Items).ToList();
-        var fitHead = !ner && options.FitHead && classifier is ISequenceClassifier;
+        var tokenDataset = ner
+            ? new TokenClassificationEncoder(tokenizer, BioLabelMap.FromId2Label(headLabels), new TokenClassificationOptions { Windows = windows }).EncodeAll(train.Cast<NerExample>().ToList())
+            : null;
+        Func<IReadOnlyList<TokenClassificationItem>, TaskBatch> collateTokens = BatchCollator.For(tokenizer).Collate;
+        var fitHead = options.FitHead && classifier is ILinearHeadClassifier;
         if (fitHead)
         {
             // Before the adapters wrap the model, so the fitted head is what LoRA's copy of the head starts from.
-            var accuracy = LinearHeadFit.Fit((ISequenceClassifier)classifier, classItems, collate, Math.Max(32, options.Training.BatchSize), options.MultiLabel, cancellationToken);
+            var head = (ILinearHeadClassifier)classifier;
+            var featureBatch = Math.Max(32, options.Training.BatchSize);
+            var accuracy = ner
+                ? LinearHeadFit.Fit(head, tokenDataset!.Items, collateTokens, featureBatch, multiLabel: false, cancellationToken)
+                : LinearHeadFit.Fit(head, classItems, collate, featureBatch, options.MultiLabel, cancellationToken);
             logger.LogInformation("Head fitted on the frozen encoder's features: training accuracy {Accuracy:F4}", accuracy);
         }
 
@@ -101,22 +109,19 @@ public sealed class FineTuner(ILogger? logger = null)
         var trainableCount = firstPhase.Sum(p => p.Item2.numel());
 
         void SetMode(bool training) { if (lora is not null) lora.Train(training); else classifier.train(training); }
-        var contrastive = fitHead && options.ContrastiveEpochs > 0 && !options.MultiLabel
-            ? TuneEncoderContrastively((ISequenceClassifier)classifier, classItems, collate, firstPhase, SetMode, model.TextPredictor(options.Training.BatchSize), dev, options, outputFolder, progress, cancellationToken)
+        var contrastive = fitHead && !ner && options.ContrastiveEpochs > 0 && !options.MultiLabel
+            ? TuneEncoderContrastively((ILinearHeadClassifier)classifier, classItems, collate, firstPhase, SetMode, model.TextPredictor(options.Training.BatchSize), dev, options, outputFolder, progress, cancellationToken)
             : null;
 
-        SpanAlignment? alignment = null;
+        var alignment = tokenDataset?.Alignment;
         ITrainingTask Task(IReadOnlyList<(string, Parameter)> trainable)
         {
             if (ner)
             {
-                var encoder = new TokenClassificationEncoder(tokenizer, BioLabelMap.FromId2Label(headLabels), new TokenClassificationOptions { Windows = windows });
-                var dataset = encoder.EncodeAll(train.Cast<NerExample>().ToList());
-                alignment = dataset.Alignment;
                 var predictor = model.NerPredictor(options.Training.BatchSize);
                 var devExamples = dev.Cast<NerExample>().ToList();
-                return new ClassifierTrainingTask<TokenClassificationItem>(classifier, dataset.Items, options.Training.BatchSize,
-                    BatchCollator.For(tokenizer).Collate, ClassifierTrainingTask<TokenClassificationItem>.TokenLoss, trainable, SetMode,
+                return new ClassifierTrainingTask<TokenClassificationItem>(classifier, tokenDataset!.Items, options.Training.BatchSize,
+                    collateTokens, ClassifierTrainingTask<TokenClassificationItem>.TokenLoss, trainable, SetMode,
                     ct => predictor.Evaluate(devExamples, ct).Report.Micro.F1);
             }
             var textPredictor = model.TextPredictor(options.Training.BatchSize);
@@ -153,7 +158,7 @@ public sealed class FineTuner(ILogger? logger = null)
 
     // SetFit's stage 1 (see ContrastiveBodyTuning), judged per epoch by refitting the head and scoring the dev set;
     // the untuned encoder stays a candidate. The head is refitted once more on the chosen encoder.
-    TrainingResult TuneEncoderContrastively(ISequenceClassifier head, IReadOnlyList<SequenceClassificationItem> items, Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate,
+    TrainingResult TuneEncoderContrastively(ILinearHeadClassifier head, IReadOnlyList<SequenceClassificationItem> items, Func<IReadOnlyList<SequenceClassificationItem>, TaskBatch> collate,
         IReadOnlyList<(string, Parameter)> trainable, Action<bool> setMode, TextClassifierPredictor predictor, IReadOnlyList<Example> dev, FineTuneOptions options,
         string outputFolder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {

@@ -64,10 +64,12 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
             task.SetTrainingMode(false);
             var dev = task.EvaluateDev(cancellationToken);
             // Ties go to the later epoch (with a few dev examples scores tie often, and more training is the better
-            // bet), but only a strict improvement resets the patience, so a saturated dev score still stops training.
+            // bet), but only a strict improvement over the trained epochs resets the patience: a saturated dev score
+            // still stops training, and starting weights scored before training do not cut it short.
             var improved = dev >= state.BestDevMetric;
             if (improved) Snapshot(parameters, best);
-            var patienceLeft = dev > state.BestDevMetric ? 0 : state.EpochsWithoutImprovement + 1;
+            var bestTrained = state.DevCurve.Count == 0 ? double.NegativeInfinity : state.DevCurve.Max();
+            var patienceLeft = dev > bestTrained ? 0 : state.EpochsWithoutImprovement + 1;
             var stop = epoch == options.Epochs || (options.Patience > 0 && patienceLeft >= options.Patience);
             state = state with
             {

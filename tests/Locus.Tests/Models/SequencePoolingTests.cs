@@ -20,7 +20,7 @@ public sealed class SequencePoolingTests
         var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 0, 0 }, [2, 5]);
         using var noGrad = no_grad();
         var input = new EncoderInput(ids, mask);
-        var features = ((ISequenceClassifier)classifier).Features(input);
+        var features = ((ILinearHeadClassifier)classifier).Features(input);
         var hidden = classifier.Encoder.forward(input).LastHiddenState;
         var second = hidden[1].narrow(0, 0, 3).mean([0]);
         var expected = second / second.norm();
@@ -28,7 +28,7 @@ public sealed class SequencePoolingTests
         Assert.Equal(1.0, features.norm(1).mean().item<float>(), 5);
         // The head reads the features: logits = W·features + b (eval mode: no dropout).
         var logits = classifier.forward(input).Logits;
-        Assert.True(logits.allclose(((ISequenceClassifier)classifier).OutputLayer.forward(features), rtol: 1e-5, atol: 1e-6));
+        Assert.True(logits.allclose(((ILinearHeadClassifier)classifier).OutputLayer.forward(features), rtol: 1e-5, atol: 1e-6));
     }
 
     [Fact]

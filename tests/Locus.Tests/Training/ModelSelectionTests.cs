@@ -60,6 +60,17 @@ public sealed class ModelSelectionTests
     }
 
     [Fact]
+    public void TheStartingScoreDoesNotCutTrainingShort()
+    {
+        var task = new ScriptedTask(0.9, 0.5, 0.6, 0.7, 0.8);
+        var options = Options(4, evaluateFirst: true);
+        options.Patience = 2;
+        var result = new Trainer(options).Train(task);
+        Assert.Equal(4, result.EpochsRun); // every epoch improved on the trained ones before it
+        Assert.Equal(0, result.BestEpoch);
+    }
+
+    [Fact]
     public void AnEpochThatMatchesTheStartingScoreWins()
     {
         var task = new ScriptedTask(0.9, 0.6, 0.9);
