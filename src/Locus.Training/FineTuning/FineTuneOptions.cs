@@ -52,9 +52,11 @@ public sealed class FineTuneOptions
 
     /// <summary>
     /// Single-label text classification: epochs of SetFit-style contrastive tuning of the encoder on pairs of training
-    /// examples before the head is fitted (0 = off). Each epoch is judged on the dev set; the untuned encoder stays a candidate.
+    /// examples before the head is fitted (0 = off, the default: on Banking77 and TREC with all-MiniLM-L6-v2 and LoRA it
+    /// added nothing measurable at twice the training time). Each epoch is judged on the dev set; the untuned encoder
+    /// stays a candidate.
     /// </summary>
-    public int ContrastiveEpochs { get; set; } = 2;
+    public int ContrastiveEpochs { get; set; }
 
     /// <summary>
     /// Pairs per contrastive epoch, spread evenly over the training examples (at least 2 each, alternately same label

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Locus.Data;
+using Locus.Models.Encoders;
 using Locus.Training.FineTuning;
 using Locus.Training.Trainer;
 
@@ -42,6 +43,9 @@ internal sealed class FineTuneCommandOptions
     readonly Option<int> maxLength = new Option<int>("--max-length") { Description = "Tokens per window; longer texts are windowed, never cut.", DefaultValueFactory = _ => 256 }.InRange(3, 100000);
     readonly Option<int> stride = new Option<int>("--stride") { Description = "Tokens shared by consecutive windows.", DefaultValueFactory = _ => 64 }.InRange(0, null);
     readonly Option<bool> multiLabel = new Option<bool>("--multi-label") { Description = "Multi-label classification (sigmoid per label)." };
+    readonly Option<SequencePooling> pooling = new Option<SequencePooling>("--pooling") { Description = "Text classification: what the head reads, Mean (normalised token mean, as sentence encoders are trained) or Pooler (Hugging Face's head).", DefaultValueFactory = _ => SequencePooling.Mean };
+    readonly Option<bool> noHeadFit = new Option<bool>("--no-head-fit") { Description = "Start from a random head instead of one fitted (logistic regression) on the frozen encoder's features." };
+    readonly Option<int> contrastiveEpochs = new Option<int>("--contrastive-epochs") { Description = "Text classification: epochs of SetFit-style contrastive tuning of the encoder on pairs of examples before the head (0: off).", DefaultValueFactory = _ => 0 }.InRange(0, 100);
 
     /// <summary>The random seed option (shared with other settings of a command).</summary>
     public Option<int> Seed => seed;
@@ -49,7 +53,7 @@ internal sealed class FineTuneCommandOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel })
+        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, noHeadFit, contrastiveEpochs })
             command.Options.Add(option);
     }
 
@@ -63,6 +67,7 @@ internal sealed class FineTuneCommandOptions
             UseRsLora = parse.GetValue(rslora), TargetModules = parse.GetValue(targets) is { Length: > 0 } t ? t : null, UnfreezeTopLayers = parse.GetValue(unfreeze),
             UnfreezeEveryEpochs = parse.GetValue(unfreezeEvery), SecondPhaseEpochs = parse.GetValue(secondEpochs), SecondPhaseLearningRate = parse.GetValue(secondLr),
             MultiLabel = parse.GetValue(multiLabel), MaxLength = parse.GetValue(maxLength), Stride = parse.GetValue(stride),
+            Pooling = parse.GetValue(pooling), FitHead = !parse.GetValue(noHeadFit), ContrastiveEpochs = parse.GetValue(contrastiveEpochs),
             Training = new TrainerOptions
             {
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr) ?? FineTuneOptions.DefaultLearningRate(mode),
