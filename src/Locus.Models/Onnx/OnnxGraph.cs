@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Locus.Models.Protobuf;
 
 namespace Locus.Models.Onnx;
 

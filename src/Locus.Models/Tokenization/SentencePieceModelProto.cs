@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Text;
+using Locus.Models.Protobuf;
 
 namespace Locus.Models.Tokenization;
 
@@ -52,7 +52,7 @@ internal sealed class SentencePieceModelProto
         var model = new SentencePieceModelProto();
         try
         {
-            var reader = new ProtoReader(data);
+            var reader = new ProtobufReader(data);
             while (reader.Next(out var field, out var wireType))
             {
                 switch (field)
@@ -79,7 +79,7 @@ internal sealed class SentencePieceModelProto
 
     private static SentencePieceEntry ReadPiece(ReadOnlyMemory<byte> message)
     {
-        var reader = new ProtoReader(message);
+        var reader = new ProtobufReader(message);
         string piece = "";
         float score = 0;
         var type = SentencePieceType.Normal;
@@ -99,7 +99,7 @@ internal sealed class SentencePieceModelProto
 
     private void ReadTrainerSpec(ReadOnlyMemory<byte> message)
     {
-        var reader = new ProtoReader(message);
+        var reader = new ProtobufReader(message);
         while (reader.Next(out var field, out var wireType))
         {
             switch (field)
@@ -115,7 +115,7 @@ internal sealed class SentencePieceModelProto
 
     private void ReadNormalizerSpec(ReadOnlyMemory<byte> message)
     {
-        var reader = new ProtoReader(message);
+        var reader = new ProtobufReader(message);
         while (reader.Next(out var field, out var wireType))
         {
             switch (field)
@@ -126,74 +126,6 @@ internal sealed class SentencePieceModelProto
                 case 4: RemoveExtraWhitespaces = reader.ReadVarint() != 0; break;
                 case 5: EscapeWhitespaces = reader.ReadVarint() != 0; break;
                 default: reader.Skip(wireType); break;
-            }
-        }
-    }
-
-    /// <summary>Reads protobuf wire format: varint keys, then varint / fixed64 / length-delimited / fixed32 values.</summary>
-    private sealed class ProtoReader(ReadOnlyMemory<byte> data)
-    {
-        private int _position;
-
-        public bool Next(out int field, out int wireType)
-        {
-            if (_position >= data.Length)
-            {
-                field = wireType = 0;
-                return false;
-            }
-
-            var key = ReadVarint();
-            field = (int)(key >> 3);
-            wireType = (int)(key & 7);
-            return true;
-        }
-
-        public ulong ReadVarint()
-        {
-            ulong value = 0;
-            for (var shift = 0; shift < 64; shift += 7)
-            {
-                var b = data.Span[_position++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value;
-                }
-            }
-
-            throw new FormatException("varint longer than 10 bytes");
-        }
-
-        public float ReadFloat()
-        {
-            var value = BinaryPrimitives.ReadSingleLittleEndian(data.Span.Slice(_position, 4));
-            _position += 4;
-            return value;
-        }
-
-        public ReadOnlyMemory<byte> ReadBytes()
-        {
-            var length = checked((int)ReadVarint());
-            var slice = data.Slice(_position, length);
-            _position += length;
-            return slice;
-        }
-
-        public void Skip(int wireType)
-        {
-            switch (wireType)
-            {
-                case 0: ReadVarint(); break;
-                case 1: _position += 8; break;
-                case 2: ReadBytes(); break;
-                case 5: _position += 4; break;
-                default: throw new FormatException($"unsupported protobuf wire type {wireType}");
-            }
-
-            if (_position > data.Length)
-            {
-                throw new FormatException("truncated message");
             }
         }
     }

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 
-namespace Locus.Models.Onnx;
+namespace Locus.Models.Protobuf;
 
 /// <summary>
-/// A forward-only reader of the protobuf wire format over one message's bytes: enough to walk ONNX's
-/// ModelProto without generated code. Fields are read in file order; unknown fields are skipped by
+/// A forward-only reader of the protobuf wire format over one message's bytes: enough to walk ONNX's ModelProto and
+/// SentencePiece's ModelProto without generated code. Fields are read in file order; unknown fields are skipped by
 /// <see cref="Skip"/>. Length-delimited values are returned as slices of the input, never copied.
 /// </summary>
 internal ref struct ProtobufReader(ReadOnlyMemory<byte> message)
@@ -26,6 +26,13 @@ internal ref struct ProtobufReader(ReadOnlyMemory<byte> message)
 
     /// <summary>True when every field has been read.</summary>
     public readonly bool End => _position >= _message.Length;
+
+    /// <summary>Reads the next field's key into <paramref name="field"/> and <paramref name="wireType"/>; false at the end of the message.</summary>
+    public bool Next(out int field, out int wireType)
+    {
+        (field, wireType) = End ? (0, 0) : ReadKey();
+        return field != 0;
+    }
 
     /// <summary>Reads the next field's key: its number and wire type.</summary>
     public (int Field, int WireType) ReadKey()
