@@ -23,7 +23,7 @@ namespace Locus.Bench;
 /// --out (.json and .md).
 /// Usage: fewshot --work DIR [--sets banking77,trec] [--seeds 13,21,42] [--conditions probe,seeds,lora] [--per-label 10]
 ///   [--data ../shared/data] [--base builtin:all-MiniLM-L6-v2] [--epochs 20] [--patience 5] [--corpus-limit 5000]
-///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--tag NAME] [--out bench/results/fewshot.json]
+///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis offline|none] [--tag NAME] [--out bench/results/fewshot.json]
 /// </summary>
 internal static class FewShotBench
 {
@@ -36,7 +36,8 @@ internal static class FewShotBench
         var work = Path.GetFullPath(Arg("--work", "fewshot-work"));
         var settings = new CellSettings(
             Arg("--base", BuiltinModels.DefaultReference), Int("--per-label", 10), Int("--epochs", 20), Int("--patience", 5), Int("--corpus-limit", 5000),
-            Int("--test-limit", 1000), Int("--self-training", 1), Int("--rank", 16), Arg("--retrieval", "on") == "on", Arg("--tag", "default"));
+            Int("--test-limit", 1000), Int("--self-training", 1), Int("--rank", 16), Arg("--retrieval", "on") == "on", Arg("--tag", "default"),
+            Enum.Parse<SynthesisMode>(Arg("--synthesis", "offline"), ignoreCase: true));
         var sets = Arg("--sets", "banking77,trec").Split(',');
         var seeds = Arg("--seeds", "13,21,42").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var conditions = Arg("--conditions", "probe,seeds,lora").Split(',');
@@ -75,7 +76,8 @@ internal static class FewShotBench
         return 0;
     }
 
-    internal sealed record CellSettings(string Base, int PerLabel, int Epochs, int Patience, int CorpusLimit, int TestLimit, int SelfTraining, int Rank, bool Retrieval, string Tag);
+    internal sealed record CellSettings(string Base, int PerLabel, int Epochs, int Patience, int CorpusLimit, int TestLimit, int SelfTraining, int Rank, bool Retrieval, string Tag,
+        SynthesisMode Synthesis);
 
     static async Task<(double Score, string Notes)> RunCellAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, string condition,
         int seed, CellSettings settings, string folder)
@@ -141,7 +143,7 @@ internal static class FewShotBench
         {
             Task = data.Task, SchemaPath = schemaPath, SeedsPath = Path.Combine(folder, "seeds.jsonl"), BaseModel = settings.Base,
             Corpus = settings.Retrieval ? [Path.Combine(folder, "corpus.txt")] : [], TestPath = Path.Combine(folder, "test.jsonl"), Seed = seed,
-            Synthesis = SynthesisMode.Offline, SelfTrainingRounds = settings.SelfTraining, FineTune = FineTune(data.Task, mode, settings, seed),
+            Synthesis = settings.Synthesis, SelfTrainingRounds = settings.SelfTraining, FineTune = FineTune(data.Task, mode, settings, seed),
         };
         var result = await new SpecializationPipeline(new RunStore(Path.Combine(folder, "runs"))).RunAsync("run", options,
             new SynchronousProgress<SpecializeProgress>(p => Console.Error.WriteLine($"  [{p.Stage}] {p.Message}")));

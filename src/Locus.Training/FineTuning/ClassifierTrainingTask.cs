@@ -10,6 +10,12 @@ namespace Locus.Training.FineTuning;
 /// <summary>
 /// Fine-tuning of an <see cref="EncoderClassifier"/> as an <see cref="ITrainingTask"/>: length-bucketed batches of
 /// encoded windows, the task's loss on the logits, and a dev metric computed by the caller's evaluator.
+/// <para>
+/// An "epoch" (the span between dev evaluations, early stopping and checkpoints) is at least
+/// <c>minimumStepsPerEpoch</c> batches: with a few dozen examples one pass is two or three optimiser steps, and
+/// epochs of a handful of steps would stop training (patience, epoch limits) long before the head and adapters
+/// have learnt anything. Small sets therefore make several passes per epoch, each shuffled afresh.
+/// </para>
 /// </summary>
 /// <typeparam name="TItem">The encoded window type (token or sequence classification).</typeparam>
 public sealed class ClassifierTrainingTask<TItem> : ITrainingTask where TItem : IEncodedItem
@@ -21,12 +27,14 @@ public sealed class ClassifierTrainingTask<TItem> : ITrainingTask where TItem : 
     readonly Func<CancellationToken, double> evaluateDev;
     readonly Action<bool> setTrainingMode;
     readonly LengthBucketedBatchSampler sampler;
+    readonly int passes;
     int[][] batches = [];
 
     /// <summary>Creates the task; <paramref name="loss"/> maps (logits, labels) to a scalar.</summary>
     public ClassifierTrainingTask(EncoderClassifier model, IReadOnlyList<TItem> items, int batchSize,
         Func<IReadOnlyList<TItem>, TaskBatch> collate, Func<Tensor, Tensor, Tensor> loss,
-        IReadOnlyList<(string Name, Parameter Parameter)> trainable, Action<bool> setTrainingMode, Func<CancellationToken, double> evaluateDev)
+        IReadOnlyList<(string Name, Parameter Parameter)> trainable, Action<bool> setTrainingMode, Func<CancellationToken, double> evaluateDev,
+        int minimumStepsPerEpoch = 1)
     {
         this.model = model;
         this.items = items;
@@ -36,10 +44,14 @@ public sealed class ClassifierTrainingTask<TItem> : ITrainingTask where TItem : 
         this.evaluateDev = evaluateDev;
         TrainableParameters = trainable;
         sampler = new LengthBucketedBatchSampler(items.Select(i => i.Window.Length), batchSize);
+        passes = sampler.BatchCount == 0 ? 1 : Math.Max(1, (minimumStepsPerEpoch + sampler.BatchCount - 1) / sampler.BatchCount);
     }
 
+    /// <summary>Passes over the data per epoch (more than one for small sets, see the class remarks).</summary>
+    public int PassesPerEpoch => passes;
+
     /// <inheritdoc />
-    public int BatchesPerEpoch => sampler.BatchCount;
+    public int BatchesPerEpoch => sampler.BatchCount * passes;
 
     /// <inheritdoc />
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters { get; }
@@ -51,7 +63,7 @@ public sealed class ClassifierTrainingTask<TItem> : ITrainingTask where TItem : 
     public void SetTrainingMode(bool training) => setTrainingMode(training);
 
     /// <inheritdoc />
-    public void ShuffleBatches(Random random) => batches = sampler.Batches(random);
+    public void ShuffleBatches(Random random) => batches = Enumerable.Range(0, passes).SelectMany(_ => sampler.Batches(random)).ToArray();
 
     /// <inheritdoc />
     public Tensor Loss(int index)

@@ -70,6 +70,13 @@ public sealed class FineTuneOptions
     /// <summary>The contrastive learning rate that suits the mode: 2e-4 for LoRA, 2e-5 for full fine-tuning (SetFit's).</summary>
     public static double DefaultContrastiveLearningRate(FineTuneMode mode) => mode == FineTuneMode.Lora ? 2e-4 : 2e-5;
 
+    /// <summary>
+    /// Fewest optimiser steps between two dev evaluations: a training set smaller than this many batches is passed
+    /// over several times per epoch, so epochs, patience and the best-epoch choice mean the same on 20 examples as on
+    /// 2,000 (1 = one pass per epoch, whatever the size).
+    /// </summary>
+    public int MinimumStepsPerEpoch { get; set; } = 20;
+
     /// <summary>Multi-label classification (sigmoid per label) instead of single-label softmax.</summary>
     public bool MultiLabel { get; set; }
 

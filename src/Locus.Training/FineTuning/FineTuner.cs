@@ -122,7 +122,7 @@ public sealed class FineTuner(ILogger? logger = null)
                 var devExamples = dev.Cast<NerExample>().ToList();
                 return new ClassifierTrainingTask<TokenClassificationItem>(classifier, tokenDataset!.Items, options.Training.BatchSize,
                     collateTokens, ClassifierTrainingTask<TokenClassificationItem>.TokenLoss, trainable, SetMode,
-                    ct => predictor.Evaluate(devExamples, ct).Report.Micro.F1);
+                    ct => predictor.Evaluate(devExamples, ct).Report.Micro.F1, options.MinimumStepsPerEpoch);
             }
             var textPredictor = model.TextPredictor(options.Training.BatchSize);
             var devTexts = dev.Cast<ClassificationExample>().ToList();
@@ -131,7 +131,7 @@ public sealed class FineTuner(ILogger? logger = null)
                 : ClassifierTrainingTask<SequenceClassificationItem>.SingleLabelLoss;
             return new ClassifierTrainingTask<SequenceClassificationItem>(classifier, classItems, options.Training.BatchSize,
                 collate, loss, trainable, SetMode,
-                ct => textPredictor.Evaluate(devTexts, ct) is var e && e.Report is { } r ? r.Accuracy : e.MultiLabelReport!.Micro.F1);
+                ct => textPredictor.Evaluate(devTexts, ct) is var e && e.Report is { } r ? r.Accuracy : e.MultiLabelReport!.Micro.F1, options.MinimumStepsPerEpoch);
         }
 
         var first = WithCheckpoint(options.Training, outputFolder, "phase1");

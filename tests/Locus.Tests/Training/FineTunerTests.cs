@@ -43,7 +43,7 @@ public class FineTunerTests
     // The head fit and the contrastive stage are off here, so these tests see the training machinery from a random head.
     static FineTuneOptions Options(DataTask task, FineTuneMode mode, double lr, int epochs = 40, bool fitHead = false) => new()
     {
-        Task = task, Mode = mode, LoraRank = 8, LoraAlpha = 16, LoraDropout = 0, MaxLength = 32, Stride = 8, FitHead = fitHead, ContrastiveEpochs = 0,
+        Task = task, Mode = mode, LoraRank = 8, LoraAlpha = 16, LoraDropout = 0, MaxLength = 32, Stride = 8, FitHead = fitHead, ContrastiveEpochs = 0, MinimumStepsPerEpoch = 1,
         Training = new TrainerOptions { Epochs = epochs, LearningRate = lr, BatchSize = 4, WarmupRatio = 0.1, Patience = 0, Seed = 7, WeightDecay = 0 },
     };
 

@@ -1,4 +1,5 @@
 using Locus.Training.FineTuning;
+using Locus.Training.Tasks;
 using Locus.Training.Trainer;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -77,6 +78,21 @@ public sealed class ModelSelectionTests
         var result = new Trainer(Options(2, evaluateFirst: true)).Train(task);
         Assert.Equal(2, result.BestEpoch);
         Assert.NotEqual(0f, task.Weight);
+    }
+
+    [Theory]
+    [InlineData(30, 8, 20, 5, 20)]   // 4 batches a pass: 5 passes make an epoch of 20 steps
+    [InlineData(400, 8, 20, 1, 50)]  // 50 batches: one pass is already enough
+    [InlineData(30, 8, 1, 1, 4)]     // 1: one pass per epoch, as before
+    public void SmallSetsMakeSeveralPassesPerEpoch(int items, int batchSize, int minimumSteps, int passes, int batches)
+    {
+        var tokenizer = Locus.Models.Tokenization.TokenizerFactory.FromFolder(Locus.Tests.Tokenization.TokenizerFixtures.MiniLmFolder);
+        var encoder = new SequenceClassificationEncoder(tokenizer, new ClassLabelMap(["a"]), new SequenceClassificationOptions());
+        var encoded = encoder.EncodeAll(Enumerable.Range(0, items).Select(i => new Locus.Data.ClassificationExample($"text {i}", "a")).ToList()).SelectMany(e => e.Items).ToList();
+        var task = new ClassifierTrainingTask<SequenceClassificationItem>(null!, encoded, batchSize, null!, null!, [], _ => { }, _ => 0, minimumSteps);
+        Assert.Equal(passes, task.PassesPerEpoch);
+        Assert.Equal(batches, task.BatchesPerEpoch);
+        task.ShuffleBatches(new Random(1));
     }
 
     [Fact]
