@@ -163,8 +163,10 @@ public class TransformerEncoderTests
         File.WriteAllLines(temp.File("corpus.txt"), sentences);
         var spec = new EncoderSpec { Name = EncoderSpec.Transformer, ModelPath = folder, QueryPrefix = "query: ", PassagePrefix = "passage: " };
         var directory = temp.File("idx");
-        using (var encoder = (TransformerSentenceEncoder)spec.Create(directory, fitSample: null))
         {
+            // Transformer encoders are shared per process: what Create returns is a view that does not own the model.
+            var encoder = spec.Create(directory, fitSample: null);
+            Assert.Same(encoder.ModelId, spec.Create(directory, fitSample: null).ModelId);
             Assert.Equal(16, spec.Dimension);
             var result = await new CorpusIngestor(new CorpusIngestOptions { NearDuplicateThreshold = 0 }).IngestAsync([temp.File("corpus.txt")], directory, encoder);
             Assert.Equal(sentences.Length, result.SentencesAdded);
@@ -173,7 +175,7 @@ public class TransformerEncoderTests
 
         var loaded = EncoderSpec.Load(directory)!;
         Assert.Equal(spec.Describe(), loaded.Describe());
-        using var searcher = (TransformerSentenceEncoder)loaded.Create(directory, fitSample: null);
+        var searcher = loaded.Create(directory, fitSample: null);
         using var index = VectorIndex.Open(Path.Combine(directory, CorpusIngestor.IndexFileName));
         Assert.Equal(searcher.ModelId, index.ModelId);
         for (var i = 0; i < sentences.Length; i++)
