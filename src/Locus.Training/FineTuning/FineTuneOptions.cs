@@ -47,8 +47,13 @@ public sealed class FineTuneOptions
     /// <summary>
     /// Fit the head as a logistic regression on the frozen encoder's features (sentence vectors, or token vectors for
     /// NER) before fine-tuning, and keep those starting weights unless an epoch does at least as well on the dev set.
+    /// Null (the default) fits text-classification heads only: on the quick start's NER data a token head fitted this
+    /// way ended at test F1 0.81 against 0.99 from a random head (its confident "O" predictions slow the fine-tuning).
     /// </summary>
-    public bool FitHead { get; set; } = true;
+    public bool? FitHead { get; set; }
+
+    /// <summary>Whether the head is fitted before fine-tuning: <see cref="FitHead"/>, else only for text classification.</summary>
+    public bool FitsHead => FitHead ?? Task == DataTask.Classification;
 
     /// <summary>
     /// Single-label text classification: epochs of SetFit-style contrastive tuning of the encoder on pairs of training

@@ -53,7 +53,7 @@ public sealed class FineTuner(ILogger? logger = null)
             ? new TokenClassificationEncoder(tokenizer, BioLabelMap.FromId2Label(headLabels), new TokenClassificationOptions { Windows = windows }).EncodeAll(train.Cast<NerExample>().ToList())
             : null;
         Func<IReadOnlyList<TokenClassificationItem>, TaskBatch> collateTokens = BatchCollator.For(tokenizer).Collate;
-        var fitHead = options.FitHead && classifier is ILinearHeadClassifier;
+        var fitHead = options.FitsHead && classifier is ILinearHeadClassifier;
         if (fitHead)
         {
             // Before the adapters wrap the model, so the fitted head is what LoRA's copy of the head starts from.

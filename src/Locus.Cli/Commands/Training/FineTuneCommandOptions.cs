@@ -45,7 +45,7 @@ internal sealed class FineTuneCommandOptions
     readonly Option<bool> multiLabel = new Option<bool>("--multi-label") { Description = "Multi-label classification (sigmoid per label)." };
     readonly Option<SequencePooling> pooling = new Option<SequencePooling>("--pooling") { Description = "Text classification: what the head reads, Mean (normalised token mean, as sentence encoders are trained) or Pooler (Hugging Face's head).", DefaultValueFactory = _ => SequencePooling.Mean };
     readonly Option<int> minSteps = new Option<int>("--min-steps-per-epoch") { Description = "Fewest optimiser steps between dev evaluations: small training sets are passed over several times per epoch.", DefaultValueFactory = _ => 20 }.InRange(1, 100000);
-    readonly Option<bool> noHeadFit = new Option<bool>("--no-head-fit") { Description = "Start from a random head instead of one fitted (logistic regression) on the frozen encoder's features." };
+    readonly Option<bool?> headFit = new Option<bool?>("--head-fit") { Description = "Fit the head (logistic regression) on the frozen encoder's features before fine-tuning: true or false (default: text classification only)." };
     readonly Option<int> contrastiveEpochs = new Option<int>("--contrastive-epochs") { Description = "Text classification: epochs of SetFit-style contrastive tuning of the encoder on pairs of examples before the head (0: off).", DefaultValueFactory = _ => 0 }.InRange(0, 100);
 
     /// <summary>The random seed option (shared with other settings of a command).</summary>
@@ -54,7 +54,7 @@ internal sealed class FineTuneCommandOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, noHeadFit, contrastiveEpochs, minSteps })
+        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, headFit, contrastiveEpochs, minSteps })
             command.Options.Add(option);
     }
 
@@ -68,7 +68,7 @@ internal sealed class FineTuneCommandOptions
             UseRsLora = parse.GetValue(rslora), TargetModules = parse.GetValue(targets) is { Length: > 0 } t ? t : null, UnfreezeTopLayers = parse.GetValue(unfreeze),
             UnfreezeEveryEpochs = parse.GetValue(unfreezeEvery), SecondPhaseEpochs = parse.GetValue(secondEpochs), SecondPhaseLearningRate = parse.GetValue(secondLr),
             MultiLabel = parse.GetValue(multiLabel), MaxLength = parse.GetValue(maxLength), Stride = parse.GetValue(stride),
-            Pooling = parse.GetValue(pooling), FitHead = !parse.GetValue(noHeadFit), ContrastiveEpochs = parse.GetValue(contrastiveEpochs),
+            Pooling = parse.GetValue(pooling), FitHead = parse.GetValue(headFit), ContrastiveEpochs = parse.GetValue(contrastiveEpochs),
             MinimumStepsPerEpoch = parse.GetValue(minSteps),
             Training = new TrainerOptions
             {
