@@ -115,14 +115,8 @@ public static class CorpusCommand
         return command;
     }
 
-    // A built-in model stays a builtin: reference in encoder.json (portable); a folder is stored as a full path.
-    private static EncoderSpec RequestedEncoder(string name, string model, int dimension)
-    {
-        if (name == EncoderSpec.Lexical) return new EncoderSpec { Name = EncoderSpec.Lexical, Dimension = dimension };
-        if (!BuiltinModels.IsBuiltinReference(model) && !Directory.Exists(model))
-            throw new LocusException($"--model: '{model}' is neither a model folder nor a built-in model ({string.Join(", ", BuiltinModels.All.Select(m => m.Reference))})");
-        return EncoderSpec.ForModel(BuiltinModels.IsBuiltinReference(model) ? model : Path.GetFullPath(model));
-    }
+    private static EncoderSpec RequestedEncoder(string name, string model, int dimension) =>
+        name == EncoderSpec.Lexical ? new EncoderSpec { Name = EncoderSpec.Lexical, Dimension = dimension } : EncoderSpec.ForModel(model, "--model");
 
     private static Command CreateSearch()
     {

@@ -92,13 +92,8 @@ public static class SpecializeCommand
         return command;
     }
 
-    static EncoderSpec RetrievalEncoder(string value)
-    {
-        if (value == EncoderSpec.Lexical) return new EncoderSpec { Name = EncoderSpec.Lexical };
-        if (BuiltinModels.IsBuiltinReference(value)) return EncoderSpec.ForModel(BuiltinModels.Find(value).Reference);
-        if (Directory.Exists(value)) return EncoderSpec.ForModel(Path.GetFullPath(value));
-        throw new LocusException($"--retrieval-encoder: '{value}' is not 'lexical', a built-in model ({string.Join(", ", BuiltinModels.All.Select(m => m.Reference))}) or a model folder");
-    }
+    static EncoderSpec RetrievalEncoder(string value) =>
+        value == EncoderSpec.Lexical ? new EncoderSpec { Name = EncoderSpec.Lexical } : EncoderSpec.ForModel(value, "--retrieval-encoder");
 
     /// <summary>Splits runs/NAME into the store folder and the run name.</summary>
     static (string Root, string Name) SplitRunPath(string path)

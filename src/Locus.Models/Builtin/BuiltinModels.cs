@@ -147,7 +147,6 @@ public static class BuiltinModels
     private static void Import(BuiltinModel model, string staging)
     {
         var (onnx, vocab) = ReadPackaged(model);
-        var hash = model.OnnxSha256;
         BertOnnxImporter.Import(OnnxGraph.Parse(onnx), vocab, staging);
         var record = new Dictionary<string, object>
         {
@@ -155,7 +154,7 @@ public static class BuiltinModels
             ["name"] = model.Name,
             ["package"] = model.PackageId,
             ["package_version"] = model.PackageVersion,
-            ["onnx_sha256"] = hash,
+            ["onnx_sha256"] = model.OnnxSha256,
             ["pooling"] = model.Pooling,
             ["query_prefix"] = model.QueryPrefix,
             ["files"] = HashFiles(staging),

@@ -55,12 +55,17 @@ public sealed class EncoderSpec
     public static EncoderSpec BuiltinDefault() => ForModel(BuiltinModels.DefaultReference);
 
     /// <summary>
-    /// The transformer encoder over <paramref name="model"/> (a folder or a <c>builtin:</c> reference); a built-in
-    /// model brings the pooling and query prefix its authors use.
+    /// The transformer encoder over <paramref name="model"/>: a <c>builtin:</c> reference, kept as such (portable; it
+    /// brings the pooling and query prefix its authors use), or a folder, kept as its full path.
     /// </summary>
-    public static EncoderSpec ForModel(string model)
+    /// <param name="model">The model reference.</param>
+    /// <param name="source">Where the reference came from (an option name), for the error message.</param>
+    /// <exception cref="LocusException">The reference is neither a built-in model nor an existing folder.</exception>
+    public static EncoderSpec ForModel(string model, string source = "model")
     {
-        var spec = new EncoderSpec { Name = Transformer, ModelPath = model, Dimension = 0 };
+        if (!BuiltinModels.IsBuiltinReference(model) && !Directory.Exists(model))
+            throw new LocusException($"{source}: '{model}' is neither a model folder nor a built-in model ({string.Join(", ", BuiltinModels.All.Select(m => m.Reference))})");
+        var spec = new EncoderSpec { Name = Transformer, ModelPath = BuiltinModels.IsBuiltinReference(model) ? model : Path.GetFullPath(model), Dimension = 0 };
         if (BuiltinModels.IsBuiltinReference(model))
         {
             var builtin = BuiltinModels.Find(model);
