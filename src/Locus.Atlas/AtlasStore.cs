@@ -16,7 +16,7 @@ public static class AtlasStore
     public const string ManifestFile = "atlas.json";
     private const string WeightsFile = "network.bin";
     private const string EncoderFile = "query-encoder.qenc";
-    private const string Format = "locus-atlas-1";
+    private const string Format = "locus-atlas-2";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -49,6 +49,8 @@ public static class AtlasStore
         AtlasManifest manifest;
         try { manifest = JsonSerializer.Deserialize<AtlasManifest>(File.ReadAllText(path)) ?? throw new DataFormatException(path, 0, null, "empty manifest"); }
         catch (JsonException e) { throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, e.Path, $"invalid manifest ({e.Message})"); }
+        if (manifest.Format == "locus-atlas-1")
+            throw new DataFormatException(path, 0, "format", "'locus-atlas-1' atlases predate the item-response prior; train it again with 'locus atlas train'");
         if (manifest.Format != Format) throw new DataFormatException(path, 0, "format", $"'{manifest.Format}' is not '{Format}'");
         var config = manifest.Config ?? throw new DataFormatException(path, 0, "config", "is missing");
         var encoder = QueryEncoderStore.Load(Path.Combine(directory, EncoderFile));

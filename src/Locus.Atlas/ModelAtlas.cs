@@ -67,7 +67,7 @@ public sealed class ModelAtlas : IDisposable
         var x = tensor(flat, 1, n, q);
         var s = tensor(scores.Select(v => (float)v).ToArray(), 1, n);
         var mask = ones(1, n, dtype: ScalarType.Bool);
-        return Network.encoder.forward(x, s, mask).squeeze(0).data<float>().ToArray();
+        return Network.Embed(x, s, mask).squeeze(0).data<float>().ToArray();
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class ModelAtlas : IDisposable
         int m = embeddings.Count, n = queryEncodings.Count, d = Network.Config.EmbeddingDim, q = Encoder.Dimension;
         var z = tensor(embeddings.SelectMany(e => e).ToArray(), m, d);
         var queries = tensor(queryEncodings.SelectMany(e => e).ToArray(), 1, n, q).expand(m, -1, -1);
-        var p = Network.predictor.forward(z, queries).sigmoid().to_type(ScalarType.Float64).data<double>().ToArray();
+        var p = Network.Logits(z, queries).sigmoid().to_type(ScalarType.Float64).data<double>().ToArray();
         var result = new double[m, n];
         Buffer.BlockCopy(p, 0, result, 0, p.Length * sizeof(double));
         return result;

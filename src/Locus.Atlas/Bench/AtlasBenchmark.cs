@@ -37,15 +37,18 @@ public static class AtlasBenchmark
             var trainingSplit = new AtlasTrainingSplit(trainingModels, split.ValidationModels, split.TrainQueries, split.ValidationQueries);
             using var locus = new LocusAtlasMethod(table, encoder, trainingSplit, training,
                 new Progress<AtlasTrainingProgress>(p => progress?.Report($"seed {split.Seed}: step {p.Step} train BCE {p.TrainingLoss:F4} validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})")));
-            var methods = new ICorrectnessMethod[]
+            // Ablation: the same atlas without episodic training (the item-response prior alone, set part untrained).
+            using var priorOnly = training.Network.FactorDim > 0 ? new LocusAtlasMethod(table, encoder, trainingSplit, training.WithMaxSteps(0), name: "locus-prior") : null;
+            var methods = new ICorrectnessMethod?[]
             {
                 locus,
+                priorOnly,
                 new LogisticFactorBaseline(FactorModelKind.MatrixFactorisation, options.FactorDimension, split.Seed),
                 new LogisticFactorBaseline(FactorModelKind.Irt, 1, split.Seed),
                 new LogisticFactorBaseline(FactorModelKind.Irt, options.FactorDimension, split.Seed),
                 new KnnRouterBaseline(),
                 new ModelMeanBaseline(),
-            };
+            }.OfType<ICorrectnessMethod>().ToArray();
             foreach (var method in methods)
             {
                 var started = Stopwatch.StartNew();

@@ -6,12 +6,12 @@ using Locus.Atlas.Training;
 namespace Locus.Atlas.Bench;
 
 /// <summary>LOCUS as an <see cref="ICorrectnessMethod"/>: trains an atlas on the split, then embeds each new model from its probes.</summary>
-public sealed class LocusAtlasMethod(EvaluationTable table, IQueryEncoder encoder, AtlasTrainingSplit split, AtlasTrainingOptions options, IProgress<AtlasTrainingProgress>? progress = null) : ICorrectnessMethod, IDisposable
+public sealed class LocusAtlasMethod(EvaluationTable table, IQueryEncoder encoder, AtlasTrainingSplit split, AtlasTrainingOptions options, IProgress<AtlasTrainingProgress>? progress = null, string name = "locus") : ICorrectnessMethod, IDisposable
 {
     private IReadOnlyList<float[]> _encodings = [];
 
     /// <inheritdoc />
-    public string Name => "locus";
+    public string Name => name;
 
     /// <summary>The trained atlas (after <see cref="Fit"/>).</summary>
     public ModelAtlas? Atlas { get; private set; }

@@ -23,8 +23,17 @@ public sealed class LocusConfig
     /// <summary>Width of the feed-forward layers as a multiple of <see cref="HiddenSize"/>.</summary>
     [JsonPropertyName("intermediate_multiplier")] public int IntermediateMultiplier { get; set; } = 2;
 
-    /// <summary>Dimension d of the model embedding z (paper: 128).</summary>
+    /// <summary>Dimension d of the model embedding z (paper: 128): the prior's ability θ, then the set encoder's output.</summary>
     [JsonPropertyName("embedding_dim")] public int EmbeddingDim { get; set; } = 128;
+
+    /// <summary>
+    /// Length F of the item-response prior's ability vector, the first F values of the embedding (0 = no prior: the set
+    /// encoder alone, as in the paper).
+    /// </summary>
+    [JsonPropertyName("factor_dim")] public int FactorDim { get; set; } = 16;
+
+    /// <summary>Values of the embedding that the set encoder produces: <see cref="EmbeddingDim"/> − <see cref="FactorDim"/>.</summary>
+    [JsonIgnore] public int SetEmbeddingDim => EmbeddingDim - FactorDim;
 
     /// <summary>Hidden width of the 2-layer correctness predictor.</summary>
     [JsonPropertyName("predictor_hidden_size")] public int PredictorHiddenSize { get; set; } = 256;
@@ -47,6 +56,8 @@ public sealed class LocusConfig
             throw new LocusException("every LOCUS dimension must be at least 1");
         if (NumAttentionHeads < 1 || HiddenSize % NumAttentionHeads != 0)
             throw new LocusException($"num_attention_heads ({NumAttentionHeads}) must divide hidden_size ({HiddenSize})");
+        if (FactorDim < 0 || FactorDim >= EmbeddingDim)
+            throw new LocusException($"factor_dim ({FactorDim}) must be in [0, embedding_dim ({EmbeddingDim})): the set encoder needs at least one embedding value");
         if (Dropout is < 0 or >= 1) throw new LocusException($"dropout ({Dropout}) must be in [0, 1)");
     }
 }

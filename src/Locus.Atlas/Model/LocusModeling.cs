@@ -30,8 +30,10 @@ public sealed class LocusAttention : Module<Tensor, Tensor, Tensor, Tensor>
         var q = q_proj.forward(query).view(b, lq, _heads, dh).transpose(1, 2);   // [B, heads, Lq, dh]
         var k = k_proj.forward(context).view(b, lk, _heads, dh).transpose(1, 2); // [B, heads, Lk, dh]
         var v = v_proj.forward(context).view(b, lk, _heads, dh).transpose(1, 2);
-        var scores = q.matmul(k.transpose(2, 3)) / Math.Sqrt(dh);               // [B, heads, Lq, Lk]
-        scores = scores.masked_fill(contextMask.logical_not().view(b, 1, 1, lk), float.NegativeInfinity);
+        // Scalars are held in locals: an implicit one can be finalised while libtorch still reads it.
+        using Scalar scale = 1 / Math.Sqrt(dh), masked = float.NegativeInfinity;
+        var scores = q.matmul(k.transpose(2, 3)).mul_(scale);                  // [B, heads, Lq, Lk]
+        scores = scores.masked_fill(contextMask.logical_not().view(b, 1, 1, lk), masked);
         var attended = functional.softmax(scores, -1).matmul(v);                 // [B, heads, Lq, dh]
         return o_proj.forward(attended.transpose(1, 2).reshape(b, lq, h)).MoveToOuterDisposeScope();
     }
@@ -73,7 +75,8 @@ public sealed class LatentBottleneckBlock : Module<Tensor, Tensor, Tensor>
     public LatentBottleneckBlock(LocusConfig config) : base(nameof(LatentBottleneckBlock))
     {
         int h = config.HiddenSize, inter = h * config.IntermediateMultiplier;
-        latents = Parameter(randn(config.NumLatents, h) * 0.02);
+        using Scalar initScale = 0.02;
+        latents = Parameter(randn(config.NumLatents, h).mul_(initScale));
         compress_attn = new LocusAttention(h, config.NumAttentionHeads);
         broadcast_attn = new LocusAttention(h, config.NumAttentionHeads);
         compress_latent_norm = LayerNorm(h);
@@ -103,10 +106,10 @@ public sealed class LatentBottleneckBlock : Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary>
-/// The LOCUS encoder: MLP tokenizer over [query encoding ; signed score ; signed score × query encoding],
-/// latent-bottleneck blocks, and learned-query attention pooling to the model embedding z.
+/// The LOCUS set encoder: MLP tokenizer over [query encoding ; signed score ; signed score × query encoding ; residual
+/// of the prior], latent-bottleneck blocks, and learned-query attention pooling to the set part of the model embedding.
 /// </summary>
-public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor, Tensor>
 {
     private readonly Sequential tokenizer;
     private readonly ModuleList<LatentBottleneckBlock> blocks;
@@ -114,37 +117,57 @@ public sealed class LocusEncoder : Module<Tensor, Tensor, Tensor, Tensor>
     private readonly LayerNorm pool_norm;
     private readonly LocusAttention pool_attn;
     private readonly Linear embedding_proj;
+    private readonly double _radius;
 
-    /// <summary>Creates the encoder from <paramref name="config"/>.</summary>
+    /// <summary>
+    /// Length of the set part of the embedding when a prior is present. The prior's abilities are in logit units, so
+    /// distances between embeddings are RMS logit differences; a set part of fixed small length can still separate
+    /// models with the same ability but cannot swamp that geometry.
+    /// </summary>
+    public const double SetRadius = 0.5;
+
+    /// <summary>Creates the encoder from <paramref name="config"/>; it outputs <see cref="LocusConfig.SetEmbeddingDim"/> values.</summary>
     public LocusEncoder(LocusConfig config) : base(nameof(LocusEncoder))
     {
         int h = config.HiddenSize;
-        tokenizer = Sequential(Linear(2 * config.QueryDim + 1, h), GELU(), Linear(h, h), Dropout(config.Dropout));
+        _radius = config.FactorDim > 0 ? SetRadius : 0;
+        tokenizer = Sequential(Linear(2 * config.QueryDim + 2, h), GELU(), Linear(h, h), Dropout(config.Dropout));
         blocks = new ModuleList<LatentBottleneckBlock>(Enumerable.Range(0, config.NumBlocks).Select(_ => new LatentBottleneckBlock(config)).ToArray());
-        pool_query = Parameter(randn(1, 1, h) * 0.02);
+        using Scalar initScale = 0.02;
+        pool_query = Parameter(randn(1, 1, h).mul_(initScale));
         pool_norm = LayerNorm(h);
         pool_attn = new LocusAttention(h, config.NumAttentionHeads);
-        embedding_proj = Linear(h, config.EmbeddingDim);
+        embedding_proj = Linear(h, config.SetEmbeddingDim);
         RegisterComponents();
     }
 
-    /// <summary>queries [B, N, Q], scores [B, N] in [0, 1], mask [B, N] (bool) -> z [B, d]. Every row needs at least one true mask entry.</summary>
-    public override Tensor forward(Tensor queries, Tensor scores, Tensor mask)
+    /// <summary>
+    /// queries [B, N, Q], scores [B, N] in [0, 1], residuals [B, N] (score minus the prior's P(correct); zeros without a
+    /// prior), mask [B, N] (bool) -> z [B, d_set]. Every row needs at least one true mask entry.
+    /// </summary>
+    public override Tensor forward(Tensor queries, Tensor scores, Tensor residuals, Tensor mask)
     {
         using var scope = NewDisposeScope();
         // Scores enter signed (0/1 -> -1/+1). What tells two models apart is which queries each got right, i.e. the
         // score-query interaction; with only [q ; s] the first layer is additive, the pooled tokens of models with the
-        // same accuracy start out alike and training sits on a plateau. The product term makes it first-order.
-        var signed = (scores * 2 - 1).unsqueeze(-1);                                                  // [B, N, 1]
-        var x = tokenizer.forward(cat([queries, signed, queries * signed], -1));                     // [B, N, H]
+        // same accuracy start out alike and training sits on a plateau. The product term makes it first-order. The
+        // residual says where the prior is wrong about this model: what the set encoder is there to correct.
+        var signed = (scores + scores - ones_like(scores)).unsqueeze(-1);                            // [B, N, 1]
+        var x = tokenizer.forward(cat([queries, signed, queries * signed, residuals.unsqueeze(-1)], -1)); // [B, N, H]
         foreach (var block in blocks) x = block.forward(x, mask);
         var seed = pool_query.expand(x.shape[0], -1, -1);                                            // [B, 1, H]
         var pooled = pool_attn.forward(seed, pool_norm.forward(x), mask).squeeze(1);                 // [B, H]
-        return embedding_proj.forward(pooled).MoveToOuterDisposeScope();                             // [B, d]
+        var z = embedding_proj.forward(pooled);                                                      // [B, d_set]
+        if (_radius == 0) return z.MoveToOuterDisposeScope();
+        using Scalar radius = _radius;
+        return functional.normalize(z, dim: -1).mul_(radius).MoveToOuterDisposeScope();
     }
 }
 
-/// <summary>The correctness predictor: a 2-layer MLP on [z ; query encoding] giving the logit of P(correct).</summary>
+/// <summary>
+/// The correction to the prior's logit: a 2-layer MLP on [z_set ; θ ; query encoding]. Its output layer starts at zero,
+/// so an untrained network predicts exactly what the prior does.
+/// </summary>
 public sealed class LocusPredictor : Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear fc1, fc2;
@@ -155,28 +178,39 @@ public sealed class LocusPredictor : Module<Tensor, Tensor, Tensor>
     {
         fc1 = Linear(config.EmbeddingDim + config.QueryDim, config.PredictorHiddenSize);
         fc2 = Linear(config.PredictorHiddenSize, 1);
+        if (config.FactorDim > 0)
+        {
+            using var noGrad = no_grad();
+            fc2.weight!.zero_();
+            fc2.bias!.zero_();
+        }
         dropout = Dropout(config.Dropout);
         RegisterComponents();
     }
 
-    /// <summary>z [B, d], queries [B, M, Q] -> logits [B, M].</summary>
-    public override Tensor forward(Tensor z, Tensor queries)
+    /// <summary>embedding [B, d] (θ then z_set), queries [B, M, Q] -> correction logits [B, M].</summary>
+    public override Tensor forward(Tensor embedding, Tensor queries)
     {
         using var scope = NewDisposeScope();
-        var zz = z.unsqueeze(1).expand(-1, queries.shape[1], -1);
+        var zz = embedding.unsqueeze(1).expand(-1, queries.shape[1], -1);
         var hidden = dropout.forward(functional.gelu(fc1.forward(cat([zz, queries], -1))));
         return fc2.forward(hidden).squeeze(-1).MoveToOuterDisposeScope();
     }
 }
 
-/// <summary>Encoder and predictor together, trained jointly.</summary>
+/// <summary>
+/// The whole LOCUS network. A model's embedding is [θ ; z_set]: θ (F values) the item-response prior's MAP ability
+/// (none when <see cref="LocusConfig.FactorDim"/> is 0), z_set the set encoder's output. P(correct) on a query is
+/// σ(prior logit + predictor correction). Both parts are permutation-invariant functions of the evaluations.
+/// </summary>
 public sealed class LocusNetwork : Module
 {
-    /// <summary>Creates both parts from <paramref name="config"/>.</summary>
+    /// <summary>Creates the parts from <paramref name="config"/>.</summary>
     public LocusNetwork(LocusConfig config) : base(nameof(LocusNetwork))
     {
         config.Validate();
         Config = config;
+        prior = config.FactorDim > 0 ? new LocusFactorPrior(config.QueryDim, config.FactorDim) : null;
         encoder = new LocusEncoder(config);
         predictor = new LocusPredictor(config);
         RegisterComponents();
@@ -186,10 +220,39 @@ public sealed class LocusNetwork : Module
     public LocusConfig Config { get; }
 
 #pragma warning disable IDE1006 // field names are the state-dict keys
-    /// <summary>The set encoder (evaluations -> z).</summary>
+    /// <summary>The item-response prior (null when <see cref="LocusConfig.FactorDim"/> is 0).</summary>
+    public readonly LocusFactorPrior? prior;
+
+    /// <summary>The set encoder (evaluations -> z_set).</summary>
     public readonly LocusEncoder encoder;
 
-    /// <summary>The correctness predictor ([z ; query] -> logit).</summary>
+    /// <summary>The correction predictor ([θ ; z_set ; query] -> logit correction).</summary>
     public readonly LocusPredictor predictor;
 #pragma warning restore IDE1006
+
+    /// <summary>queries [B, N, Q], scores [B, N], mask [B, N] (bool) -> embeddings [B, d] = [θ ; z_set].</summary>
+    public Tensor Embed(Tensor queries, Tensor scores, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        if (prior is null) return encoder.forward(queries, scores, zeros_like(scores), mask).MoveToOuterDisposeScope();
+        Tensor theta, residuals;
+        using (no_grad())
+        {
+            // The prior is fitted before the set encoder trains and stays fixed, so no gradient flows through Newton.
+            theta = prior.EstimateAbility(queries, scores, mask);                                   // [B, F]
+            residuals = (scores - prior.Logits(theta, queries).sigmoid()) * mask.to_type(scores.dtype); // [B, N]
+        }
+        var z = encoder.forward(queries, scores, residuals, mask);                                  // [B, d_set]
+        return cat([theta, z], -1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>embeddings [B, d], queries [B, M, Q] -> logits of P(correct) [B, M].</summary>
+    public Tensor Logits(Tensor embeddings, Tensor queries)
+    {
+        using var scope = NewDisposeScope();
+        var correction = predictor.forward(embeddings, queries);                                    // [B, M]
+        if (prior is null) return correction.MoveToOuterDisposeScope();
+        var theta = embeddings.narrow(1, 0, prior.Factors);                                         // [B, F]
+        return (prior.Logits(theta, queries) + correction).MoveToOuterDisposeScope();
+    }
 }

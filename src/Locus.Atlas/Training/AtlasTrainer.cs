@@ -33,7 +33,10 @@ public static class AtlasTrainer
         random.manual_seed(options.Seed);
         var network = new LocusNetwork(config);
         using var encodings = EncodeAll(table, encoder);
-        var optimizer = optim.AdamW(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        if (network.prior is not null) FactorPriorFit.Fit(network.prior, encodings, training, options.Seed);
+        // The prior is fitted and fixed: only the set encoder and the correction train by episodes.
+        var parameters = network.named_parameters().Where(p => !p.name.StartsWith("prior.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
         var rng = new Random(options.Seed);
 
         // Validation: validation models (or, without them, the training models) embedded from a fixed support of training
@@ -43,11 +46,17 @@ public static class AtlasTrainer
             .Select((m, i) => (Support: Subsample(ModelEvaluations.Of(table, m, trainQueries), options.ValidationSupport, new Random(unchecked(options.Seed * 7919 + i))), Target: ModelEvaluations.Of(table, m, valQueries)))
             .Where(v => v.Support.Queries.Length > 0 && v.Target.Queries.Length > 0).ToArray();
 
-        var parameters = network.parameters().ToArray();
         Tensor[]? best = null;
         double bestLoss = double.PositiveInfinity, lossSum = 0;
         int bestStep = 0, sinceBest = 0, lossCount = 0, step = 0;
         var order = new Queue<int>();
+        // Step 0 is a candidate: with the prior, the untrained correction is zero, and training must beat the prior alone.
+        if (validation.Length > 0 && network.prior is not null)
+        {
+            bestLoss = ValidationLoss(network, encodings, validation);
+            best = Snapshot(parameters);
+            progress?.Report(new AtlasTrainingProgress(0, double.NaN, bestLoss, 0));
+        }
         while (step < options.MaxSteps)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -82,17 +91,14 @@ public static class AtlasTrainer
             double? valLoss = null;
             if (validation.Length > 0)
             {
-                network.eval();
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                valLoss = EpisodeLoss(network, encodings, validation).item<float>();
+                valLoss = ValidationLoss(network, encodings, validation);
                 if (valLoss < bestLoss - 1e-5)
                 {
                     bestLoss = valLoss.Value;
                     bestStep = step;
                     sinceBest = 0;
                     foreach (var t in best ?? []) t.Dispose();
-                    best = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+                    best = Snapshot(parameters);
                 }
                 else sinceBest++;
             }
@@ -139,12 +145,22 @@ public static class AtlasTrainer
         atlas.Put(new AtlasModelEntry(model, atlas.Embed(records), records.Length, cost, origin));
     }
 
+    private static double ValidationLoss(LocusNetwork network, Tensor encodings, IReadOnlyList<(ModelEvaluations Support, ModelEvaluations Target)> validation)
+    {
+        network.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return EpisodeLoss(network, encodings, validation).item<float>();
+    }
+
+    private static Tensor[] Snapshot(IEnumerable<Tensor> parameters) => parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+
     private static Tensor EpisodeLoss(LocusNetwork network, Tensor encodings, IReadOnlyList<(ModelEvaluations Support, ModelEvaluations Target)> episodes)
     {
         var (sx, ss, sm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Support.Queries).ToArray(), episodes.Select(e => e.Support.Scores).ToArray());
         var (tx, ts, tm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Target.Queries).ToArray(), episodes.Select(e => e.Target.Scores).ToArray());
-        var z = network.encoder.forward(sx, ss, sm);                                     // [B, d]
-        var logits = network.predictor.forward(z, tx);                                  // [B, M]
+        var z = network.Embed(sx, ss, sm);                                               // [B, d]
+        var logits = network.Logits(z, tx);                                             // [B, M]
         var perTarget = nn.functional.binary_cross_entropy_with_logits(logits, ts, reduction: nn.Reduction.None);
         var weight = tm.to_type(ScalarType.Float32);
         // Each episode weighs the same, whatever its number of targets.

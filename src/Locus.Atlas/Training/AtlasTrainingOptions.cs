@@ -51,6 +51,14 @@ public sealed class AtlasTrainingOptions
     /// <summary>Support size used for validation models.</summary>
     public int ValidationSupport { get; set; } = 256;
 
+    /// <summary>A copy with <see cref="MaxSteps"/> replaced (the network shape is shared).</summary>
+    public AtlasTrainingOptions WithMaxSteps(int maxSteps)
+    {
+        var copy = (AtlasTrainingOptions)MemberwiseClone();
+        copy.MaxSteps = maxSteps;
+        return copy;
+    }
+
     /// <summary>A copy with <see cref="Seed"/> replaced (the network shape is shared).</summary>
     public AtlasTrainingOptions WithSeed(int seed)
     {

@@ -18,12 +18,13 @@ internal sealed class AtlasTrainingCliOptions
     public Option<int> Hidden { get; } = new("--hidden-size") { Description = "Token and latent width.", DefaultValueFactory = _ => Defaults.Network.HiddenSize };
     public Option<int> Latents { get; } = new("--latents") { Description = "Learned latents per bottleneck block (r).", DefaultValueFactory = _ => Defaults.Network.NumLatents };
     public Option<int> EmbeddingDim { get; } = new("--embedding-dim") { Description = "Model embedding dimension d.", DefaultValueFactory = _ => Defaults.Network.EmbeddingDim };
+    public Option<int> FactorDim { get; } = new("--factor-dim") { Description = "Length of the item-response prior's ability vector, the first values of the embedding (0 = set encoder alone); below --embedding-dim.", DefaultValueFactory = _ => Defaults.Network.FactorDim };
     public Option<int> PredictorHidden { get; } = new("--predictor-hidden") { Description = "Hidden width of the correctness predictor.", DefaultValueFactory = _ => Defaults.Network.PredictorHiddenSize };
     public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout while training.", DefaultValueFactory = _ => Defaults.Network.Dropout };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Steps, ModelsPerStep, SupportMax, LearningRate, WeightDecay, Mixing, Hidden, Latents, EmbeddingDim, PredictorHidden, Dropout }) command.Options.Add(o);
+        foreach (var o in new Option[] { Steps, ModelsPerStep, SupportMax, LearningRate, WeightDecay, Mixing, Hidden, Latents, EmbeddingDim, FactorDim, PredictorHidden, Dropout }) command.Options.Add(o);
     }
 
     /// <summary>The options as parsed, with <paramref name="seed"/>.</summary>
@@ -33,7 +34,7 @@ internal sealed class AtlasTrainingCliOptions
         LearningRate = parse.GetValue(LearningRate), WeightDecay = parse.GetValue(WeightDecay), ModelMixing = parse.GetValue(Mixing),
         Network = new LocusConfig
         {
-            HiddenSize = parse.GetValue(Hidden), NumLatents = parse.GetValue(Latents), EmbeddingDim = parse.GetValue(EmbeddingDim),
+            HiddenSize = parse.GetValue(Hidden), NumLatents = parse.GetValue(Latents), EmbeddingDim = parse.GetValue(EmbeddingDim), FactorDim = parse.GetValue(FactorDim),
             PredictorHiddenSize = parse.GetValue(PredictorHidden), Dropout = parse.GetValue(Dropout),
         },
     };

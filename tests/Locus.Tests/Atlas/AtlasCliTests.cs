@@ -21,7 +21,7 @@ public sealed class AtlasCliTests : IDisposable
         File.WriteAllLines(first, table.Records().Where(r => r.Model != table.Models[^1]).Select(Line));
         File.WriteAllLines(later, table.RecordsOf(table.Models.Count - 1).Select(Line));
         var atlas = Path.Combine(_dir, "atlas");
-        var tiny = new[] { "--max-steps", "4", "--hidden-size", "16", "--latents", "4", "--embedding-dim", "8", "--support-max", "16", "--cache", "none" };
+        var tiny = new[] { "--max-steps", "4", "--hidden-size", "16", "--latents", "4", "--embedding-dim", "8", "--factor-dim", "3", "--support-max", "16", "--cache", "none" };
         var train = await Run(["atlas", "train", "--data", first, "--out", atlas, "--encoding-dim", "3", .. tiny]);
         Assert.True(train.Code == 0, train.Err);
         Assert.True(File.Exists(Path.Combine(atlas, "atlas.json")));

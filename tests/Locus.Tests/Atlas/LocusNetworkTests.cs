@@ -12,7 +12,7 @@ public sealed class LocusNetworkTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    internal static LocusConfig Tiny(int queryDim) => new() { QueryDim = queryDim, HiddenSize = 16, NumLatents = 4, NumAttentionHeads = 2, EmbeddingDim = 8, PredictorHiddenSize = 16 };
+    internal static LocusConfig Tiny(int queryDim) => new() { QueryDim = queryDim, HiddenSize = 16, NumLatents = 4, NumAttentionHeads = 2, EmbeddingDim = 8, FactorDim = 3, PredictorHiddenSize = 16 };
 
     private static (ModelAtlas Atlas, EvaluationTable Table) UntrainedAtlas(int seed = 0)
     {
@@ -44,18 +44,18 @@ public sealed class LocusNetworkTests : IDisposable
     public void PaddedBatchesGiveTheSameEmbeddingsAsSingleSets()
     {
         random.manual_seed(3);
-        using var encoder = new LocusEncoder(Tiny(3));
-        encoder.eval();
+        using var network = new LocusNetwork(Tiny(3));
+        network.eval();
         using var q = randn(2, 7, 3);
         using var s = (rand(2, 7) > 0.5).to_type(ScalarType.Float32);
         using var mask = tensor(new[] { true, true, true, true, true, true, true, true, true, true, false, false, false, false }, 2, 7);
         using var noGrad = no_grad();
-        using var batch = encoder.forward(q, s, mask);
-        using var single = encoder.forward(q[1..2, ..3], s[1..2, ..3], ones(1, 3, dtype: ScalarType.Bool));
+        using var batch = network.Embed(q, s, mask);
+        using var single = network.Embed(q[1..2, ..3], s[1..2, ..3], ones(1, 3, dtype: ScalarType.Bool));
         // Garbage in padded positions must not leak into the result.
         using var q2 = q.clone();
         q2[1, 5] = full(3, 100f);
-        using var batch2 = encoder.forward(q2, s, mask);
+        using var batch2 = network.Embed(q2, s, mask);
         Assert.True((batch[1] - single[0]).abs().max().item<float>() < 1e-5);
         Assert.True((batch - batch2).abs().max().item<float>() < 1e-6);
     }

@@ -94,7 +94,7 @@ public sealed class SentenceQueryEncoderTests : IDisposable
         File.WriteAllLines(data, table.Records().Select(r => System.Text.Json.JsonSerializer.Serialize(new { model = r.Model, query_id = r.QueryId, query_text = r.QueryText, score = r.Score })));
         var atlas = Path.Combine(_dir, "atlas");
         var train = await CliRun.Locus(["atlas", "train", "--data", data, "--out", atlas, "--encoder-index", index, "--encoding-dim", "3",
-            "--max-steps", "2", "--hidden-size", "16", "--latents", "4", "--embedding-dim", "8", "--support-max", "16", "--cache", "none"]);
+            "--max-steps", "2", "--hidden-size", "16", "--latents", "4", "--embedding-dim", "8", "--factor-dim", "3", "--support-max", "16", "--cache", "none"]);
         Assert.True(train.Code == 0, train.Err);
         var show = await CliRun.Locus("atlas", "show", "--atlas", atlas, "--json");
         Assert.Contains("\"sentence\"", show.Out);
