@@ -13,14 +13,22 @@ OUT=bench/results
 mkdir -p "$OUT"
 # One intra-op thread: on an oversubscribed machine libtorch's thread pool spins on barriers.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-COMMON=(--seeds 0 1 2 --ks 16 32 64 128 256 512 1024 --max-steps 1000 --hidden-size 64 --latents 32 --embedding-dim 64
+COMMON=(--seeds 0 1 2 3 4 --ks 16 32 64 128 256 512 1024 --max-steps 1000 --hidden-size 64 --latents 32 --embedding-dim 64 --factor-dim 16
         --predictor-hidden 128 --support-max 512 --models-per-step 8 ${ATLAS_REGULARISE:---model-mixing 0.8} --cache none)
 if [[ $which == chembench || $which == all ]]; then
   "$LOCUS" atlas bench --data "$DATA/chembench/binary_matrix.csv" --encoding Collaborative "${COMMON[@]}" \
     --report "$OUT/atlas-chembench.json" --plot "$OUT/atlas-chembench" "$@" > "$OUT/atlas-chembench.txt"
 fi
+# AlpacaEval 2: the protocol gives every method the training models' answers to every query (IRT fits a free
+# difficulty per query from them), so the atlas's main run encodes queries collaboratively too; the LSA run shows
+# what the instruction text alone gives (what routing an unseen query has).
 if [[ $which == alpacaeval2 || $which == all ]]; then
   "$LOCUS" atlas bench --data "$DATA/alpacaeval2/preference_matrix.csv" --query-texts "$DATA/alpacaeval2/instructions.jsonl" \
-    --binarize 1.5 --encoding Lsa "${COMMON[@]}" \
+    --binarize 1.5 --encoding Collaborative "${COMMON[@]}" \
     --report "$OUT/atlas-alpacaeval2.json" --plot "$OUT/atlas-alpacaeval2" "$@" > "$OUT/atlas-alpacaeval2.txt"
+fi
+if [[ $which == alpacaeval2-lsa || $which == all ]]; then
+  "$LOCUS" atlas bench --data "$DATA/alpacaeval2/preference_matrix.csv" --query-texts "$DATA/alpacaeval2/instructions.jsonl" \
+    --binarize 1.5 --encoding Lsa "${COMMON[@]}" \
+    --report "$OUT/atlas-alpacaeval2-lsa.json" "$@" > "$OUT/atlas-alpacaeval2-lsa.txt"
 fi

@@ -59,6 +59,13 @@ public static class AtlasBenchmark
 
             var heldOut = split.HeldOutModels.Select(table.ModelIndex).ToArray();
             var test = split.TestQueries.Select(table.QueryIndex).ToArray();
+            // The routing pool of a deployment holds the training models too: every method predicts them from all their
+            // training-query evaluations, the same way it predicts a new model from its probes.
+            var trainRows = trainingModels.Select(table.ModelIndex).ToArray();
+            var trainQueries = split.TrainQueries.Select(table.QueryIndex).ToArray();
+            var trainProbes = trainingModels.Select(m => Known(table, m, trainQueries)).ToArray();
+            var trainPredictions = methods.ToDictionary(m => m.Name, m => m.PredictNewModels(trainProbes, test));
+            var pool = trainRows.Concat(heldOut).ToArray();
             int fewestProbes = split.HeldOutModels.Min(m => split.Probes[m].Count);
             foreach (var k in options.Ks)
             {
@@ -72,9 +79,12 @@ public static class AtlasBenchmark
                 {
                     var p = method.PredictNewModels(probes, test);
                     Score(report, split.Seed, method.Name, k, p, scores, heldOut, test);
-                    predictions?.Write(split.Seed, k, method.Name, split.HeldOutModels, split.TestQueries, p);
+                    var all = Stack(trainPredictions[method.Name], p);
+                    report.Measurements.Add(new BenchMeasurement(split.Seed, method.Name, k, "routing_accuracy_all", Routing(all, scores, pool, test)));
+                    predictions?.Write(split.Seed, k, method.Name, [.. trainingModels, .. split.HeldOutModels], split.TestQueries, all);
                 }
                 report.Measurements.Add(new BenchMeasurement(split.Seed, "oracle", k, "routing_accuracy", OracleRouting(scores, heldOut, test)));
+                report.Measurements.Add(new BenchMeasurement(split.Seed, "oracle", k, "routing_accuracy_all", OracleRouting(scores, pool, test)));
                 Geometry(report, split, k, table, locus, scores, test);
                 progress?.Report($"seed {split.Seed}: k={k} done");
             }
@@ -98,6 +108,12 @@ public static class AtlasBenchmark
             }
         report.Measurements.Add(new BenchMeasurement(seed, method, k, "correctness_accuracy", BenchMetrics.Accuracy(predicted, actual)));
         report.Measurements.Add(new BenchMeasurement(seed, method, k, "correctness_auc", BenchMetrics.Auc(predicted, actual)));
+        report.Measurements.Add(new BenchMeasurement(seed, method, k, "routing_accuracy", Routing(p, scores, models, test)));
+    }
+
+    /// <summary>Mean score of the model with the highest predicted P(correct) per test query (p rows follow <paramref name="models"/>).</summary>
+    private static double Routing(double[,] p, double[,] scores, int[] models, int[] test)
+    {
         double routed = 0;
         int queries = 0;
         for (int t = 0; t < test.Length; t++)
@@ -109,7 +125,25 @@ public static class AtlasBenchmark
             routed += scores[models[best], test[t]];
             queries++;
         }
-        report.Measurements.Add(new BenchMeasurement(seed, method, k, "routing_accuracy", routed / Math.Max(queries, 1)));
+        return routed / Math.Max(queries, 1);
+    }
+
+    /// <summary>Rows of <paramref name="top"/> then rows of <paramref name="bottom"/>.</summary>
+    private static double[,] Stack(double[,] top, double[,] bottom)
+    {
+        int a = top.GetLength(0), b = bottom.GetLength(0), n = top.GetLength(1);
+        var r = new double[a + b, n];
+        for (int i = 0; i < a; i++) for (int j = 0; j < n; j++) r[i, j] = top[i, j];
+        for (int i = 0; i < b; i++) for (int j = 0; j < n; j++) r[a + i, j] = bottom[i, j];
+        return r;
+    }
+
+    /// <summary>All evaluations of <paramref name="model"/> on <paramref name="queries"/> as a probe set.</summary>
+    private static ProbeSet Known(EvaluationTable table, string model, int[] queries)
+    {
+        int m = table.ModelIndex(model);
+        var known = queries.Where(q => table.Has(m, q)).ToArray();
+        return new ProbeSet(known, known.Select(q => (float)table.Score(m, q)).ToArray());
     }
 
     private static double OracleRouting(double[,] scores, int[] models, int[] test)
@@ -132,7 +166,7 @@ public static class AtlasBenchmark
     /// </summary>
     private static void Geometry(AtlasBenchReport report, BenchSplit split, int k, EvaluationTable table, LocusAtlasMethod locus, double[,] scores, int[] test)
     {
-        var models = table.Models.Where(m => split.Probes[m].Count >= Math.Min(k, 1)).ToArray();
+        var models = table.Models.Where(m => split.ProbeOrder(table, m).Count >= Math.Min(k, 1)).ToArray();
         var embeddings = models.Select(m => locus.Embed(Probes(table, split, m, k))).ToArray();
         var rows = models.Select(table.ModelIndex).ToArray();
         var distance = AtlasGeometry.DistanceMatrix(embeddings);
@@ -157,6 +191,17 @@ public static class AtlasBenchmark
             }
         report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "distance_disagreement_pearson", BenchMetrics.Pearson(dist, disagreement)));
         report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "distance_disagreement_spearman", BenchMetrics.Spearman(dist, disagreement)));
+        var profiles = locus.Atlas!.PredictCorrectness(embeddings, test.Select(q => locus.Encoding(q)).ToArray());
+        var profileDist = new List<double>();
+        for (int i = 0; i < models.Length; i++)
+            for (int j = i + 1; j < models.Length; j++)
+            {
+                if (double.IsNaN(disagree[i, j])) continue;
+                double s2 = 0;
+                for (int t = 0; t < test.Length; t++) { double d = profiles[i, t] - profiles[j, t]; s2 += d * d; }
+                profileDist.Add(Math.Sqrt(s2 / test.Length));
+            }
+        report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "profile_disagreement_pearson", BenchMetrics.Pearson(profileDist, disagreement)));
         var agreement = Enumerable.Range(0, models.Length).Select(i =>
         {
             int nearest = Enumerable.Range(0, models.Length).Where(j => j != i).MinBy(j => distance[i, j]);
@@ -168,7 +213,7 @@ public static class AtlasBenchmark
     private static ProbeSet Probes(EvaluationTable table, BenchSplit split, string model, int k)
     {
         int m = table.ModelIndex(model);
-        var queries = split.Probes[model].Take(k).Select(table.QueryIndex).ToArray();
+        var queries = split.ProbeOrder(table, model).Take(k).Select(table.QueryIndex).ToArray();
         return new ProbeSet(queries, queries.Select(q => (float)table.Score(m, q)).ToArray());
     }
 

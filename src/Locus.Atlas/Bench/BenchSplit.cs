@@ -35,6 +35,19 @@ public sealed class BenchSplit
         table.Models.Where(m => !HeldOutModels.Contains(m) && !ValidationModels.Contains(m)).ToArray();
 
     /// <summary>
+    /// The probe order of <paramref name="model"/>: its list when the split has one, else its training-query evaluations
+    /// in an order drawn from the split's seed and the model's position in the table.
+    /// </summary>
+    public IReadOnlyList<string> ProbeOrder(EvaluationTable table, string model)
+    {
+        if (Probes.TryGetValue(model, out var listed)) return listed;
+        int m = table.ModelIndex(model);
+        var known = TrainQueries.Where(q => table.Has(m, table.QueryIndex(q))).ToArray();
+        new Random(unchecked(Seed * 31 + m)).Shuffle(known);
+        return known;
+    }
+
+    /// <summary>
     /// A random split: queries shuffled into train/validation/test by the given fractions; models shuffled into held-out,
     /// validation and training; probe lists are random orders of each model's evaluated training queries.
     /// </summary>
@@ -106,7 +119,9 @@ public sealed class BenchSplit
                 if (!table.Has(m, table.QueryIndex(q))) throw new DataFormatException(where, 0, $"{field}.probes.{model}", $"model '{model}' has no evaluation on probe '{q}'");
             }
         }
-        foreach (var model in table.Models)
-            if (!Probes.ContainsKey(model)) throw new DataFormatException(where, 0, $"{field}.probes", $"no probe list for model '{model}'");
+        // Held-out models are placed from their probes in the listed order, so each needs a list; other models' lists are
+        // optional (the geometry measurements draw a seeded order of their training-query evaluations instead).
+        foreach (var model in HeldOutModels)
+            if (!Probes.ContainsKey(model)) throw new DataFormatException(where, 0, $"{field}.probes", $"no probe list for held-out model '{model}'");
     }
 }

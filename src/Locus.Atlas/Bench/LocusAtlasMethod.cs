@@ -24,6 +24,9 @@ public sealed class LocusAtlasMethod(EvaluationTable table, IQueryEncoder encode
         Atlas = AtlasTrainer.Train(table, encoder, split, options, progress);
     }
 
+    /// <summary>The encoding of query <paramref name="query"/> (an index into the benchmark's query list).</summary>
+    public float[] Encoding(int query) => _encodings[query];
+
     /// <summary>Embeds one model from its probes.</summary>
     public float[] Embed(ProbeSet probes) =>
         (Atlas ?? throw new InvalidOperationException("Fit first")).Embed(probes.Queries.Select(q => _encodings[q]).ToArray(), probes.Scores.Select(s => (double)s).ToArray());

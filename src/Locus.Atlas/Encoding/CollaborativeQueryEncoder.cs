@@ -5,7 +5,8 @@ namespace Locus.Atlas.Encoding;
 /// <summary>
 /// Query encodings for data without text: the truncated SVD of the training models' correctness matrix
 /// (queries x models, each model's column centred on its mean, missing cells at that mean). A query's encoding
-/// is its row of U*S, so queries that the same models get right lie close together. Only queries present
+/// is its row of U*S, so queries that the same models get right lie close together, followed by the logit of the
+/// query's smoothed share of correct training answers (its difficulty). Only queries present
 /// when fitting can be encoded.
 /// </summary>
 public sealed class CollaborativeQueryEncoder : IQueryEncoder
@@ -34,17 +35,35 @@ public sealed class CollaborativeQueryEncoder : IQueryEncoder
         var models = trainingModels.Select(table.ModelIndex).ToArray();
         int nq = table.Queries.Count;
         var x = new double[nq, models.Length];
+        var correct = new double[nq];
+        var answered = new double[nq];
         for (int c = 0; c < models.Length; c++)
         {
             double sum = 0; int n = 0;
             for (int q = 0; q < nq; q++) if (table.Has(models[c], q)) { sum += table.Score(models[c], q); n++; }
             if (n == 0) throw new LocusException($"training model '{trainingModels[c]}' has no evaluations");
             double mean = sum / n;
-            for (int q = 0; q < nq; q++) x[q, c] = table.Has(models[c], q) ? table.Score(models[c], q) - mean : 0;
+            for (int q = 0; q < nq; q++)
+            {
+                if (!table.Has(models[c], q)) continue;
+                x[q, c] = table.Score(models[c], q) - mean;
+                correct[q] += table.Score(models[c], q);
+                answered[q]++;
+            }
         }
-        var (scores, _) = TruncatedSvd.Compute(x, dimension);
+        var (svd, _) = TruncatedSvd.Compute(x, dimension);
+        // One more coordinate: the query's difficulty, the logit of its smoothed share of correct training answers. A
+        // linear map of the centred SVD scores reaches the share but not its logit, which is what an item-response
+        // model's intercept is; without it, queries that almost every model gets right or wrong blur together.
+        int dim = svd.GetLength(1) + 1;
+        var scores = new double[nq, dim];
+        for (int q = 0; q < nq; q++)
+        {
+            for (int k = 0; k < dim - 1; k++) scores[q, k] = svd[q, k];
+            double share = (correct[q] + 0.5) / (answered[q] + 1);
+            scores[q, dim - 1] = Math.Log(share / (1 - share));
+        }
         var standardizer = Standardizer.Fit(scores);
-        int dim = scores.GetLength(1);
         var encodings = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var row = new double[dim];
         for (int q = 0; q < nq; q++)

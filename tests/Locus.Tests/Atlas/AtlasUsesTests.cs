@@ -1,4 +1,6 @@
 using Locus.Atlas.Bench;
+using Locus.Atlas.Encoding;
+using Locus.Atlas.Training;
 using Locus.Atlas.Uses;
 
 namespace Locus.Tests.Atlas;
@@ -62,5 +64,35 @@ public sealed class AtlasUsesTests
         split.Probes[table.Models[0]].RemoveAt(split.Probes[table.Models[0]].Count - 1);
         split.HeldOutModels.Add("ghost");
         Assert.Contains("unknown model 'ghost'", Assert.Throws<DataFormatException>(() => split.Validate(table, "split.json")).Message);
+    }
+
+    [Fact]
+    public void AnExternalSplitNeedsProbesOnlyForHeldOutModelsAndPredictsTheWholePool()
+    {
+        var (table, _, _) = SyntheticAtlasData.Clusters(3, 40, seed: 2);
+        var split = BenchSplit.Generate(table, seed: 5);
+        foreach (var model in table.Models.Except(split.HeldOutModels)) split.Probes.Remove(model);
+        split.Validate(table, "split.json");
+        split.Probes.Remove(split.HeldOutModels[0]);
+        Assert.Contains($"no probe list for held-out model '{split.HeldOutModels[0]}'", Assert.Throws<DataFormatException>(() => split.Validate(table, "split.json")).Message);
+
+        var external = BenchSplit.Generate(table, seed: 5);
+        foreach (var model in table.Models.Except(external.HeldOutModels)) external.Probes.Remove(model);
+        var path = Path.Combine(Path.GetTempPath(), $"locus-predictions-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var options = new AtlasBenchOptions
+            {
+                Splits = [external], Ks = [8], PredictionsPath = path, Encoding = QueryEncodingKind.Collaborative, EncodingDimension = 3,
+                Training = new AtlasTrainingOptions { MaxSteps = 2, SupportMin = 4, SupportMax = 16, TargetsPerEpisode = 8, Network = LocusNetworkTests.Tiny(4) },
+            };
+            var report = AtlasBenchmark.Run(table, options);
+            Assert.Contains(report.Measurements, m => m.Metric == "routing_accuracy_all" && m.Method == "locus");
+            var rows = File.ReadLines(path).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("method").GetString() == "locus").ToArray();
+            var pool = table.Models.Except(external.ValidationModels).ToHashSet();
+            Assert.Equal(pool, rows.Select(r => r.GetProperty("model").GetString()!).ToHashSet());
+            Assert.Equal(pool.Count * external.TestQueries.Count, rows.Length);
+        }
+        finally { File.Delete(path); }
     }
 }

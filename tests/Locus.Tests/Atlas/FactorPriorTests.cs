@@ -81,7 +81,7 @@ public sealed class FactorPriorTests
         var queries = table.Queries.Select(q => atlas.EncodeQuery(q, null)).ToArray();
         var p = atlas.PredictCorrectness([embedding], queries);
         using var theta = tensor(embedding[..3], 1, 3);
-        using var x = tensor(queries.SelectMany(q => q).ToArray(), 1, queries.Length, 4);
+        using var x = tensor(queries.SelectMany(q => q).ToArray(), 1, queries.Length, encoder.Dimension);
         using var prior = atlas.Network.prior!.Logits(theta, x).sigmoid().to_type(ScalarType.Float64);
         var expected = prior.data<double>().ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], p[0, i], 6);
