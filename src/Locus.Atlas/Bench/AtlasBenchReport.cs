@@ -95,6 +95,31 @@ public sealed class AtlasBenchReport
             }
             sb.AppendLine();
         }
+        if (SampleEfficiency() is { } efficiency)
+        {
+            sb.AppendLine($"evaluations to reach the best baseline's k={efficiency.K} correctness_auc ({efficiency.Baseline}: {efficiency.Target.ToString("F3", CultureInfo.InvariantCulture)})");
+            foreach (var (method, k) in efficiency.FirstK) sb.AppendLine($"{method,-14}{(k is null ? $"> {efficiency.K}" : k.Value.ToString(CultureInfo.InvariantCulture)),16}");
+            sb.AppendLine();
+        }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The sample-efficiency comparison: the best baseline's mean AUC at the largest k (baselines are the methods that
+    /// are neither LOCUS variants nor best-single/oracle), and for every method the smallest k whose mean AUC reaches
+    /// it (null: none does). Null when there is no AUC summary.
+    /// </summary>
+    public (string Baseline, int K, double Target, IReadOnlyList<(string Method, int? K)> FirstK)? SampleEfficiency()
+    {
+        var auc = Summary.Where(s => s.Metric == "correctness_auc" && double.IsFinite(s.Mean)).ToList();
+        if (auc.Count == 0) return null;
+        int largest = auc.Max(s => s.K);
+        var best = auc.Where(s => s.K == largest && !s.Method.StartsWith("locus", StringComparison.Ordinal) && s.Method is not ("best-single" or "oracle"))
+            .MaxBy(s => s.Mean);
+        if (best is null) return null;
+        var firstK = auc.Select(s => s.Method).Distinct()
+            .Select(m => (m, auc.Where(s => s.Method == m && s.Mean >= best.Mean).Select(s => (int?)s.K).Min()))
+            .ToList();
+        return (best.Method, largest, best.Mean, firstK);
     }
 }

@@ -39,10 +39,10 @@ public static class AtlasTrainer
         var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
         var rng = new Random(options.Seed);
 
-        // Validation: validation models (or, without them, the training models) embedded from a fixed support of training
-        // queries and scored on validation queries.
-        var validationModels = split.ValidationModels.Count > 0 ? split.ValidationModels : split.TrainingModels;
-        var validation = valQueries.Length == 0 ? [] : validationModels
+        // Validation: held-out validation models embedded from a fixed support of training queries and scored on
+        // validation queries. Never the training models: their answers are inside collaborative query encodings, so their
+        // validation loss keeps falling while new models get worse. Without validation models there is no early stopping.
+        var validation = valQueries.Length == 0 ? [] : split.ValidationModels
             .Select((m, i) => (Support: Subsample(ModelEvaluations.Of(table, m, trainQueries), options.ValidationSupport, new Random(unchecked(options.Seed * 7919 + i))), Target: ModelEvaluations.Of(table, m, valQueries)))
             .Where(v => v.Support.Queries.Length > 0 && v.Target.Queries.Length > 0).ToArray();
 

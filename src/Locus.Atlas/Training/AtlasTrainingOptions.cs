@@ -70,7 +70,7 @@ public sealed class AtlasTrainingOptions
 
 /// <summary>Which models and queries training may use.</summary>
 /// <param name="TrainingModels">Models whose episodes train the network.</param>
-/// <param name="ValidationModels">Models for early stopping (embedded from training queries, scored on validation queries); may be empty.</param>
+/// <param name="ValidationModels">Held-out models for early stopping (embedded from training queries, scored on validation queries); when empty, training runs all its steps.</param>
 /// <param name="TrainingQueries">Queries usable as support and targets.</param>
 /// <param name="ValidationQueries">Queries scored for early stopping; when empty, early stopping is off.</param>
 public sealed record AtlasTrainingSplit(IReadOnlyList<string> TrainingModels, IReadOnlyList<string> ValidationModels, IReadOnlyList<string> TrainingQueries, IReadOnlyList<string> ValidationQueries);
