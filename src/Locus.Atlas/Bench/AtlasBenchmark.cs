@@ -36,7 +36,7 @@ public static class AtlasBenchmark
             var training = options.Training.WithSeed(split.Seed);
             var trainingSplit = new AtlasTrainingSplit(trainingModels, split.ValidationModels, split.TrainQueries, split.ValidationQueries);
             using var locus = new LocusAtlasMethod(table, encoder, trainingSplit, training,
-                new Progress<AtlasTrainingProgress>(p => progress?.Report($"seed {split.Seed}: step {p.Step} train BCE {p.TrainingLoss:F4} validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})")));
+                new SynchronousProgress<AtlasTrainingProgress>(p => progress?.Report($"seed {split.Seed}: step {p.Step} train BCE {p.TrainingLoss:F4} validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})")));
             // Ablation: the same atlas without episodic training (the item-response prior alone, set part untrained).
             using var priorOnly = training.Network.FactorDim > 0 ? new LocusAtlasMethod(table, encoder, trainingSplit, training.WithMaxSteps(0), name: "locus-prior") : null;
             var methods = new ICorrectnessMethod?[]

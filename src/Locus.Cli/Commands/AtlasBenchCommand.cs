@@ -44,7 +44,7 @@ public static class AtlasBenchCommand
             options.Splits = splits;
             if (parse.GetValue(writeSplit) is { } writePath) BenchSplitFile.Write(writePath, splits);
             err.WriteLine($"bench: {table.Models.Count} models x {table.Queries.Count} queries, {splits.Count} seed(s), k = {string.Join(",", options.Ks)}");
-            var result = await Task.Run(() => AtlasBenchmark.Run(table, options, new Progress<string>(err.WriteLine), ct), ct);
+            var result = await Task.Run(() => AtlasBenchmark.Run(table, options, new SynchronousProgress<string>(err.WriteLine), ct), ct);
             var text = JsonSerializer.Serialize(result, AtlasCommand.Json);
             if (parse.GetValue(report) is { } reportPath)
             {

@@ -35,7 +35,7 @@ public static class AtlasTrainCommand
             var err = AtlasCommand.Err(parse);
             err.WriteLine($"training on {split.TrainingModels.Count} models, {split.TrainingQueries.Count} queries, '{encoder.Kind}' encoding ({encoder.Dimension} dims); validation: {split.ValidationModels.Count} models, {split.ValidationQueries.Count} queries");
             var options = training.Read(parse, parse.GetValue(seed));
-            var progress = new Progress<AtlasTrainingProgress>(p => err.WriteLine($"step {p.Step}: train BCE {p.TrainingLoss:F4}, validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})"));
+            var progress = new SynchronousProgress<AtlasTrainingProgress>(p => err.WriteLine($"step {p.Step}: train BCE {p.TrainingLoss:F4}, validation BCE {p.ValidationLoss:F4} (best step {p.BestStep})"));
             using var atlas = await AtlasTrainer.TrainAsync(table, encoder, split, options, progress, ct);
             var outDir = parse.GetValue(output)!;
             atlas.Save(outDir);
