@@ -17,6 +17,12 @@ public sealed class AtlasTrainingSummary
     /// <summary>Best validation BCE, when there was validation data.</summary>
     [JsonPropertyName("best_validation_loss")] public double? BestValidationLoss { get; set; }
 
+    /// <summary>Ability dimensions F of the item-response prior (chosen on validation models when there are any); null without a prior.</summary>
+    [JsonPropertyName("prior_factors")] public int? PriorFactors { get; set; }
+
+    /// <summary>How much wider than the training models' spread the prior on a new model's bias is; null without a prior.</summary>
+    [JsonPropertyName("prior_bias_variance_factor")] public double? PriorBiasVarianceFactor { get; set; }
+
     /// <summary>Models trained on.</summary>
     [JsonPropertyName("training_models")] public List<string> TrainingModels { get; set; } = [];
 

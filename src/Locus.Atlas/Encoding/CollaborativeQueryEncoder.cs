@@ -1,3 +1,4 @@
+using Locus.Atlas.Baselines;
 using Locus.Atlas.Data;
 
 namespace Locus.Atlas.Encoding;
@@ -6,7 +7,7 @@ namespace Locus.Atlas.Encoding;
 /// Query encodings for data without text: the truncated SVD of the training models' correctness matrix
 /// (queries x models, each model's column centred on its mean, missing cells at that mean). A query's encoding
 /// is its row of U*S, so queries that the same models get right lie close together, followed by the logit of the
-/// query's smoothed share of correct training answers (its difficulty). Only queries present
+/// query's smoothed share of correct training answers (its difficulty) and its 2PL slope and intercept. Only queries present
 /// when fitting can be encoded.
 /// </summary>
 public sealed class CollaborativeQueryEncoder : IQueryEncoder
@@ -52,16 +53,20 @@ public sealed class CollaborativeQueryEncoder : IQueryEncoder
             }
         }
         var (svd, _) = TruncatedSvd.Compute(x, dimension);
-        // One more coordinate: the query's difficulty, the logit of its smoothed share of correct training answers. A
-        // linear map of the centred SVD scores reaches the share but not its logit, which is what an item-response
-        // model's intercept is; without it, queries that almost every model gets right or wrong blur together.
-        int dim = svd.GetLength(1) + 1;
+        // Three more coordinates, the item-response view of the query: its difficulty as the logit of its smoothed share
+        // of correct training answers, and its 2PL slope and intercept fitted on the training models. A linear map of
+        // the centred SVD scores reaches the share but not its logit, which is what an item-response model's intercept
+        // is; without these, queries that almost every model gets right or wrong blur together.
+        var (slopes, intercepts) = ItemParameters(table, models);
+        int dim = svd.GetLength(1) + 3;
         var scores = new double[nq, dim];
         for (int q = 0; q < nq; q++)
         {
-            for (int k = 0; k < dim - 1; k++) scores[q, k] = svd[q, k];
+            for (int k = 0; k < dim - 3; k++) scores[q, k] = svd[q, k];
             double share = (correct[q] + 0.5) / (answered[q] + 1);
-            scores[q, dim - 1] = Math.Log(share / (1 - share));
+            scores[q, dim - 3] = Math.Log(share / (1 - share));
+            scores[q, dim - 2] = slopes[q, 0];
+            scores[q, dim - 1] = intercepts[q];
         }
         var standardizer = Standardizer.Fit(scores);
         var encodings = new Dictionary<string, float[]>(StringComparer.Ordinal);
@@ -72,6 +77,19 @@ public sealed class CollaborativeQueryEncoder : IQueryEncoder
             encodings[table.Queries[q]] = standardizer.Apply(row);
         }
         return new CollaborativeQueryEncoder(encodings, dim);
+    }
+
+    /// <summary>2PL item slopes [queries, 1] and intercepts [queries] fitted on the rows <paramref name="models"/>.</summary>
+    private static (float[,] Slopes, float[] Intercepts) ItemParameters(EvaluationTable table, int[] models)
+    {
+        int nq = table.Queries.Count;
+        var scores = new double[table.Models.Count, nq];
+        for (int m = 0; m < table.Models.Count; m++)
+            for (int q = 0; q < nq; q++) scores[m, q] = table.Has(m, q) ? table.Score(m, q) : double.NaN;
+        var irt = new LogisticFactorBaseline(FactorModelKind.Irt, 1);
+        // The 2PL reads no query encodings; one placeholder value per query sizes its tables.
+        irt.Fit(new BaselineContext(scores, Enumerable.Range(0, nq).Select(_ => new float[1]).ToArray(), models, Enumerable.Range(0, nq).ToArray()));
+        return (irt.Slopes!, irt.Intercepts!);
     }
 
     /// <inheritdoc />

@@ -49,6 +49,14 @@ public sealed class LocusConfig
         return copy;
     }
 
+    /// <summary>A copy with <see cref="FactorDim"/> replaced.</summary>
+    public LocusConfig WithFactorDim(int factorDim)
+    {
+        var copy = (LocusConfig)MemberwiseClone();
+        copy.FactorDim = factorDim;
+        return copy;
+    }
+
     /// <summary>Throws a <see cref="LocusException"/> when the configuration is inconsistent.</summary>
     public void Validate()
     {

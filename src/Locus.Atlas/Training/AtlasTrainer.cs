@@ -30,21 +30,29 @@ public static class AtlasTrainer
             if (t.Queries.Length < 2) throw new LocusException($"training model '{t.Model}' has {t.Queries.Length} evaluations on training queries; at least 2 are needed");
 
         var config = options.Network.WithQueryDim(encoder.Dimension);
+        using var encodings = EncodeAll(table, encoder);
+        // The prior learns the item map from every answer of the training models (what the baselines fit on too); only
+        // the models held out for validation stay unseen, so validation still measures new-model quality. Validation
+        // never uses the training models: their answers are inside collaborative query encodings, so their validation
+        // loss keeps falling while new models get worse. Without validation models there is no early stopping.
+        var allQueries = Enumerable.Range(0, table.Queries.Count).ToArray();
+        var priorTraining = split.TrainingModels.Select(m => ModelEvaluations.Of(table, m, allQueries)).ToArray();
+        var validationPools = valQueries.Length == 0 ? [] : split.ValidationModels
+            .Select(m => (Pool: ModelEvaluations.Of(table, m, trainQueries), Target: ModelEvaluations.Of(table, m, valQueries)))
+            .Where(v => v.Pool.Queries.Length > 0 && v.Target.Queries.Length > 0).ToArray();
+        var priorShape = config.FactorDim == 0 ? null
+            : (options.SelectPrior ? PriorSelection.Choose(encodings, priorTraining, validationPools, config.FactorDim, options.Seed) : null)
+              ?? new PriorSelection.Choice(config.FactorDim, AtlasTrainingOptions.DefaultBiasVarianceFactor);
+        if (priorShape is not null) config = config.WithFactorDim(priorShape.Factors);
+
         random.manual_seed(options.Seed);
         var network = new LocusNetwork(config);
-        using var encodings = EncodeAll(table, encoder);
-        if (network.prior is not null) FactorPriorFit.Fit(network.prior, encodings, training, options.Seed);
+        if (network.prior is not null) FactorPriorFit.Fit(network.prior, encodings, priorTraining, options.Seed, priorShape!.BiasVarianceFactor);
         // The prior is fitted and fixed: only the set encoder and the correction train by episodes.
         var parameters = network.named_parameters().Where(p => !p.name.StartsWith("prior.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
         var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
         var rng = new Random(options.Seed);
-
-        // Validation: held-out validation models embedded from a fixed support of training queries and scored on
-        // validation queries. Never the training models: their answers are inside collaborative query encodings, so their
-        // validation loss keeps falling while new models get worse. Without validation models there is no early stopping.
-        var validation = valQueries.Length == 0 ? [] : split.ValidationModels
-            .Select((m, i) => (Support: Subsample(ModelEvaluations.Of(table, m, trainQueries), options.ValidationSupport, new Random(unchecked(options.Seed * 7919 + i))), Target: ModelEvaluations.Of(table, m, valQueries)))
-            .Where(v => v.Support.Queries.Length > 0 && v.Target.Queries.Length > 0).ToArray();
+        var validation = validationPools.Select((v, i) => (Support: v.Pool.Sample(options.ValidationSupport, new Random(unchecked(options.Seed * 7919 + i))), v.Target)).ToArray();
 
         Tensor[]? best = null;
         double bestLoss = double.PositiveInfinity, lossSum = 0;
@@ -117,6 +125,7 @@ public static class AtlasTrainer
         var summary = new AtlasTrainingSummary
         {
             Seed = options.Seed, Steps = step, BestStep = bestStep,
+            PriorFactors = priorShape?.Factors, PriorBiasVarianceFactor = priorShape?.BiasVarianceFactor,
             BestValidationLoss = double.IsPositiveInfinity(bestLoss) ? null : bestLoss,
             TrainingModels = split.TrainingModels.ToList(), ValidationModels = split.ValidationModels.ToList(),
             Seconds = clock.Elapsed.TotalSeconds,
@@ -160,11 +169,17 @@ public static class AtlasTrainer
         var (sx, ss, sm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Support.Queries).ToArray(), episodes.Select(e => e.Support.Scores).ToArray());
         var (tx, ts, tm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Target.Queries).ToArray(), episodes.Select(e => e.Target.Scores).ToArray());
         var z = network.Embed(sx, ss, sm);                                               // [B, d]
-        var logits = network.Logits(z, tx);                                             // [B, M]
-        var perTarget = nn.functional.binary_cross_entropy_with_logits(logits, ts, reduction: nn.Reduction.None);
-        var weight = tm.to_type(ScalarType.Float32);
+        return EpisodeBce(network.Logits(z, tx), ts, tm);                               // logits [B, M]
+    }
+
+    /// <summary>Mean over episodes of each episode's mean BCE on its real targets: logits, targets [B, M], mask [B, M] (bool).</summary>
+    internal static Tensor EpisodeBce(Tensor logits, Tensor targets, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var perTarget = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None);
+        var weight = mask.to_type(ScalarType.Float32);
         // Each episode weighs the same, whatever its number of targets.
-        return ((perTarget * weight).sum(1) / weight.sum(1)).mean();
+        return ((perTarget * weight).sum(1) / weight.sum(1)).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -181,12 +196,5 @@ public static class AtlasTrainer
         rng.Shuffle(perm);
         int targets = Math.Min(options.TargetsPerEpisode, n - size);
         return (observed.Take(perm.AsSpan(0, size)), truth.Take(perm.AsSpan(size, targets)));
-    }
-
-    private static ModelEvaluations Subsample(ModelEvaluations all, int size, Random rng)
-    {
-        var perm = Enumerable.Range(0, all.Queries.Length).ToArray();
-        rng.Shuffle(perm);
-        return all.Take(perm.AsSpan(0, Math.Min(size, perm.Length)));
     }
 }

@@ -48,6 +48,18 @@ public sealed class AtlasTrainingOptions
     /// <summary>Stop after this many validations without improvement.</summary>
     public int Patience { get; set; } = 6;
 
+    /// <summary>
+    /// Choose the prior's ability dimensions (up to <see cref="LocusConfig.FactorDim"/>) and bias prior on the validation
+    /// models; without validation models, or when off, the prior has FactorDim dimensions and <see cref="DefaultBiasVarianceFactor"/>.
+    /// </summary>
+    public bool SelectPrior { get; set; } = true;
+
+    /// <summary>
+    /// Bias prior width without a validated choice: 100 × the training models' spread, nearly free, because a new model's
+    /// overall strength is what training models predict worst when new models are stronger than all of them.
+    /// </summary>
+    public const double DefaultBiasVarianceFactor = 100;
+
     /// <summary>Support size used for validation models.</summary>
     public int ValidationSupport { get; set; } = 256;
 

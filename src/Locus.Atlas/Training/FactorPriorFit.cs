@@ -19,11 +19,11 @@ internal static class FactorPriorFit
     /// <summary>Share of the identity in the shrunk ability covariance.</summary>
     internal const double CovarianceShrinkage = 0.2;
 
-    /// <summary>How much wider the prior on the bias is than the training models' spread of biases.</summary>
-    internal const double BiasVarianceFactor = 100;
-
-    /// <summary>Fits <paramref name="prior"/> from the training models' evaluations; <paramref name="encodings"/> is [numQueries, Q].</summary>
-    public static void Fit(LocusFactorPrior prior, Tensor encodings, IReadOnlyList<ModelEvaluations> training, int seed)
+    /// <summary>
+    /// Fits <paramref name="prior"/> from the training models' evaluations; <paramref name="encodings"/> is [numQueries, Q].
+    /// <paramref name="biasVarianceFactor"/> widens the prior on the bias beyond the training models' spread of biases.
+    /// </summary>
+    public static void Fit(LocusFactorPrior prior, Tensor encodings, IReadOnlyList<ModelEvaluations> training, int seed, double biasVarianceFactor)
     {
         using var scope = NewDisposeScope();
         random.manual_seed(seed);
@@ -75,10 +75,7 @@ internal static class FactorPriorFit
         var sample = centred.t().matmul(centred).div(dof);
         var scale = sample.diagonal().mean().clamp_min(scaleFloor);
         var shrunk = sample.mul(keep) + eye(f, dtype: ScalarType.Float64).mul(scale).mul(shrink);
-        // The bias is left nearly free: a new model's overall strength is what the training models predict worst (new
-        // models are often stronger than all of them), and shrinking it towards theirs cost 6 points of pooled AUC at
-        // 16 probes on ChemBench.
-        using Scalar biasFactor = BiasVarianceFactor;
+        using Scalar biasFactor = biasVarianceFactor;
         shrunk[0, 0] = shrunk[0, 0].mul(biasFactor);
         prior.SetItemMaps(whiteWeight.to_type(ScalarType.Float32), whiteBias.to_type(ScalarType.Float32),
             difficultyWeight.detach().t(), difficultyBias.detach());

@@ -36,6 +36,14 @@ internal sealed record ModelEvaluations(string Model, int[] Queries, float[] Sco
         return (new ModelEvaluations(name, [.. queries], [.. drawn]), new ModelEvaluations(name, [.. queries], [.. expected]));
     }
 
+    /// <summary>At most <paramref name="size"/> evaluations drawn without replacement.</summary>
+    public ModelEvaluations Sample(int size, Random rng)
+    {
+        var positions = Enumerable.Range(0, Queries.Length).ToArray();
+        rng.Shuffle(positions);
+        return Take(positions.AsSpan(0, Math.Min(size, positions.Length)));
+    }
+
     /// <summary>The evaluations at the given positions.</summary>
     public ModelEvaluations Take(ReadOnlySpan<int> positions)
     {

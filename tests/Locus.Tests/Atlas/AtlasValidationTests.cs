@@ -21,4 +21,30 @@ public sealed class AtlasValidationTests
         using var validated = AtlasTrainer.Train(table, encoder, held, options);
         Assert.NotNull(validated.Training!.BestValidationLoss);
     }
+
+    [Fact]
+    public void ThePriorShapeIsChosenOnlyWithEnoughValidationModels()
+    {
+        var (table, _, _) = SyntheticAtlasData.Clusters(4, 60, seed: 6);
+        var encoder = CollaborativeQueryEncoder.Fit(table, table.Models, 4);
+        var network = LocusNetworkTests.Tiny(encoder.Dimension).WithFactorDim(4);
+        var options = new AtlasTrainingOptions { Seed = 1, MaxSteps = 0, Network = network };
+        var queries = (Train: table.Queries.Take(48).ToArray(), Validation: table.Queries.Skip(48).ToArray());
+
+        // Two validation models: too few to choose, so the configured shape and the default bias prior.
+        var few = new AtlasTrainingSplit(table.Models.Skip(2).ToArray(), table.Models.Take(2).ToArray(), queries.Train, queries.Validation);
+        using (var atlas = AtlasTrainer.Train(table, encoder, few, options))
+        {
+            Assert.Equal(4, atlas.Training!.PriorFactors);
+            Assert.Equal(AtlasTrainingOptions.DefaultBiasVarianceFactor, atlas.Training.PriorBiasVarianceFactor);
+        }
+
+        // Five: a candidate is chosen (F among 2 and the configured 4, bias prior among 1 and 100), the embedding keeps its length.
+        var enough = new AtlasTrainingSplit(table.Models.Skip(5).ToArray(), table.Models.Take(5).ToArray(), queries.Train, queries.Validation);
+        using var chosen = AtlasTrainer.Train(table, encoder, enough, options);
+        Assert.Contains(chosen.Training!.PriorFactors!.Value, new[] { 2, 4 });
+        Assert.Contains(chosen.Training.PriorBiasVarianceFactor!.Value, new[] { 1.0, 100.0 });
+        Assert.Equal(network.EmbeddingDim, chosen.Models[0].Embedding.Length);
+        Assert.Equal(chosen.Training.PriorFactors, chosen.Network.Config.FactorDim);
+    }
 }

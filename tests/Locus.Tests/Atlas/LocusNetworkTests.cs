@@ -91,6 +91,6 @@ public sealed class LocusNetworkTests : IDisposable
     {
         var (table, _, _) = SyntheticAtlasData.Clusters(2, 20, seed: 1);
         var encoder = CollaborativeQueryEncoder.Fit(table, table.Models, 4);
-        Assert.Throws<LocusException>(() => new ModelAtlas(new LocusNetwork(Tiny(7)), encoder));
+        Assert.Throws<LocusException>(() => new ModelAtlas(new LocusNetwork(Tiny(encoder.Dimension + 1)), encoder));
     }
 }

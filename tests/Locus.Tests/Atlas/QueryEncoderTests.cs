@@ -45,14 +45,14 @@ public sealed class QueryEncoderTests : IDisposable
     }
 
     [Fact]
-    public void TheLastCollaborativeCoordinateIsTheQueryDifficulty()
+    public void TheCollaborativeEncodingCarriesTheQueryDifficulty()
     {
         var (table, _, _) = SyntheticAtlasData.Clusters(4, 90, seed: 2);
         var encoder = CollaborativeQueryEncoder.Fit(table, table.Models, dimension: 3);
-        Assert.Equal(4, encoder.Dimension);
+        Assert.Equal(6, encoder.Dimension);
         // Standardised logit of the smoothed share of correct answers: ordered exactly like the share itself.
         var share = table.Queries.Select((q, i) => Enumerable.Range(0, table.Models.Count).Average(m => table.Score(m, i))).ToArray();
-        var last = table.Queries.Select(q => (double)encoder.Encode(q, null)[^1]).ToArray();
+        var last = table.Queries.Select(q => (double)encoder.Encode(q, null)[^3]).ToArray();
         for (int i = 0; i < share.Length; i++)
             for (int j = 0; j < share.Length; j++)
                 if (share[i] < share[j] - 1e-9) Assert.True(last[i] < last[j], $"query {i} ({share[i]:F3}) vs {j} ({share[j]:F3})");
