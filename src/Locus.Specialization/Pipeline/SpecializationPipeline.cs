@@ -244,6 +244,11 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             if (!File.Exists(path) && !Directory.Exists(path)) throw new LocusException($"{path}: corpus file or folder not found");
         if (!Directory.Exists(options.BaseModel) && !BuiltinModels.IsBuiltinReference(options.BaseModel)) throw new LocusException($"{options.BaseModel}: base model folder not found");
         if (options.IndexFolder is not null && options.Corpus.Count > 0) throw new LocusException("give either a corpus to ingest or an existing index, not both");
+        if (options.IndexFolder is not null)
+        {
+            if (!Directory.Exists(options.IndexFolder)) throw new LocusException($"{options.IndexFolder}: index folder not found");
+            IngestCheckpoint.EnsureComplete(options.IndexFolder);
+        }
         if (options.NeighboursPerSeed < 1) throw new LocusException($"neighbours per seed must be positive, got {options.NeighboursPerSeed}");
         if (options.SelfTrainingRounds < 0) throw new LocusException($"self-training rounds may not be negative, got {options.SelfTrainingRounds}");
         if (options.PseudoLabelThreshold is < 0 or > 1) throw new LocusException($"the pseudo-label threshold must be in [0, 1], got {options.PseudoLabelThreshold}");
