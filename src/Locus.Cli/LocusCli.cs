@@ -50,9 +50,14 @@ public static class LocusCli
             return Usage;
         }
 
+        using var termination = new TerminationSignals();
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // ProcessTerminationTimeout = null: System.CommandLine would otherwise stop waiting for the command two
+            // seconds after a signal and let the process exit before a run could mark itself interrupted.
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            var code = await parse.InvokeAsync(configuration, termination.Token);
+            return code;
         }
         catch (FileNotFoundException e)
         {
@@ -71,8 +76,8 @@ public static class LocusCli
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("cancelled");
-            return Failed;
+            error.WriteLine(termination.Signal is { } signal ? $"cancelled ({signal})" : "cancelled");
+            return termination.ExitCode ?? Failed;
         }
     }
 }
