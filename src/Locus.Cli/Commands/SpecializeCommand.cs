@@ -29,7 +29,7 @@ public static class SpecializeCommand
             Description = "Sentence encoder that indexes --corpus: builtin:NAME, a model folder, or 'lexical' (model-free, fastest).",
             DefaultValueFactory = _ => BuiltinModels.DefaultReference,
         };
-        var output = new Option<string>("--out") { Description = "The run: runs/NAME (versions accumulate under it as v1, v2, ...).", Required = true };
+        var output = new Option<string>("--out") { Description = "The run: runs/NAME (versions accumulate under it as v1, v2, ...).", Required = true }.AsRunPath();
         var test = new Option<string?>("--test") { Description = "Labelled test data, scored at the end (never trained on)." };
         var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 };
         var neighbours = new Option<int>("--neighbours") { Description = "Corpus sentences retrieved per training seed.", DefaultValueFactory = _ => 32 };
@@ -67,7 +67,7 @@ public static class SpecializeCommand
                 SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
                 MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
             };
-            var (root, name) = SplitRunPath(parse.GetValue(output)!);
+            var (root, name) = RunOutPath.Split(parse.GetValue(output)!);
             var pipeline = new SpecializationPipeline(new RunStore(root));
             var result = await pipeline.RunAsync(name, options,
                 new SynchronousProgress<SpecializeProgress>(p => console.Error.WriteLine($"[{p.Stage}] {p.Message}")),
@@ -94,13 +94,4 @@ public static class SpecializeCommand
 
     static EncoderSpec RetrievalEncoder(string value) =>
         value == EncoderSpec.Lexical ? new EncoderSpec { Name = EncoderSpec.Lexical } : EncoderSpec.ForModel(value, "--retrieval-encoder");
-
-    /// <summary>Splits runs/NAME into the store folder and the run name.</summary>
-    static (string Root, string Name) SplitRunPath(string path)
-    {
-        var full = Path.GetFullPath(path.TrimEnd('/', Path.DirectorySeparatorChar));
-        var name = Path.GetFileName(full);
-        if (RunNames.Problem(name) is { } problem) throw new LocusException($"--out {path}: {problem}");
-        return (Path.GetDirectoryName(full)!, name);
-    }
 }
