@@ -45,6 +45,8 @@ public static class PretrainCommand
                 },
             };
             var console = parse.InvocationConfiguration;
+            if (Directory.Exists(Pretrainer.CheckpointFolder(options.OutputFolder)))
+                console.Error.WriteLine($"note: resuming from the checkpoint in {Pretrainer.CheckpointFolder(options.OutputFolder)} (delete it to start over)");
             var result = await new Pretrainer().RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
             if (parse.GetValue(json))
             {
