@@ -44,6 +44,9 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         IProgress<TrainingProgress>? trainingProgress = null, CancellationToken cancellationToken = default)
     {
         Validate(options);
+        // --threads covers every stage (the retrieval encoder and the teacher too, not only the final training): float
+        // sums depend on the thread count, so a run is reproducible only if all of it runs on the same number.
+        if (options.FineTune.Training.Threads > 0) TorchSharp.torch.set_num_threads(options.FineTune.Training.Threads);
         // Read and check the user's files before a version exists, so a bad schema, seed or test file is reported
         // without leaving a failed version behind.
         var schema = await LoadSchemaAsync(options, cancellationToken);
