@@ -67,6 +67,7 @@ public static class CorpusCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var directory = parse.GetValue(index)!;
+            if (File.Exists(directory)) throw new LocusException($"--index {directory} is a file; give a folder for the index");
             var options = new CorpusIngestOptions
             {
                 Format = parse.GetValue(format),
