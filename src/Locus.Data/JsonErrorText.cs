@@ -14,7 +14,7 @@ public static partial class JsonErrorText
     {
         var text = Location().Replace(message, "");
         text = MissingRequired().Replace(text, m => $"missing required field(s) {m.Groups["fields"].Value}");
-        text = NotConvertible().Replace(text, m => $"the value is not {Friendly(m.Groups["type"].Value)}");
+        text = NotConvertible().Replace(text, m => Friendly(m.Groups["type"].Value) is { } kind ? $"the value is not {kind}" : "the value is not one this field accepts");
         return text.Trim();
     }
 
@@ -27,7 +27,7 @@ public static partial class JsonErrorText
         _ => path,
     };
 
-    private static string Friendly(string type) => type switch
+    private static string? Friendly(string type) => type switch
     {
         _ when type.StartsWith("System.Int", StringComparison.Ordinal) || type.StartsWith("System.UInt", StringComparison.Ordinal) => "a whole number",
         "System.Double" or "System.Single" or "System.Decimal" => "a number",
@@ -35,7 +35,7 @@ public static partial class JsonErrorText
         "System.Boolean" => "true or false",
         _ when type.Contains("List`", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
         _ when type.Contains("Dictionary`", StringComparison.Ordinal) => "an object",
-        _ => "of the expected kind",
+        _ => null,   // an enum or a Locus type: its name means nothing to the user
     };
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+\s*\|\s*BytePositionInLine: \d+\.?")]
