@@ -50,7 +50,7 @@ public static class LocusCli
             return Usage;
         }
 
-        using var termination = new TerminationSignals();
+        using var termination = new TerminationSignals(error);
         try
         {
             // ProcessTerminationTimeout = null: System.CommandLine would otherwise stop waiting for the command two

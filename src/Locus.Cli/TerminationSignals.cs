@@ -10,12 +10,14 @@ namespace Locus.Cli;
 internal sealed class TerminationSignals : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
+    private readonly TextWriter _error;
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _received;
 
-    /// <summary>Registers the handlers (where the platform has POSIX signals).</summary>
-    public TerminationSignals()
+    /// <summary>Registers the handlers (where the platform has POSIX signals); <paramref name="error"/> hears that a signal came.</summary>
+    public TerminationSignals(TextWriter error)
     {
+        _error = error;
         if (OperatingSystem.IsBrowser() || OperatingSystem.IsAndroid() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS()) return;
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
@@ -35,6 +37,8 @@ internal sealed class TerminationSignals : IDisposable
         if (Interlocked.Increment(ref _received) > 1) return;    // second signal: let the runtime end the process
         context.Cancel = true;
         (Signal, ExitCode) = context.Signal == PosixSignal.SIGINT ? ("SIGINT", 130) : ("SIGTERM", 143);
+        // Said at once: the command may need a while to reach a point where it can stop cleanly.
+        _error.WriteLine($"{Signal}: stopping at the next safe point (send it again to stop at once)");
         _cancel.Cancel();
     }
 
