@@ -63,6 +63,7 @@ public sealed class RunOwnerTests
         Assert.False(child.HasExited, Stderr());
         Assert.Equal(0, Kill(child.Id, Sigterm));
         Assert.True(child.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after SIGTERM");
+        child.WaitForExit();   // the untimed wait also drains the redirected streams
 
         Assert.True(child.ExitCode == 143, $"exit {child.ExitCode}: {Stderr()}");
         // The file itself, not LoadAsync (which would infer 'interrupted' from the dead owner).
