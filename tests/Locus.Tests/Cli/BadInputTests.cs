@@ -34,6 +34,7 @@ public sealed class BadInputTests : IDisposable
         { "model-manifest-malformed", "{dir}/broken/locus_model.json:1: " },
         { "pretrain-lr-zero", "--lr must be greater than 0 (got 0)" },
         { "train-out-is-a-file", "--out {dir}/afile.txt is a file" },
+        { "train-data-of-unknown-format", "Cannot tell the format of '{dir}/data.dat' from its extension; name the file .jsonl, .conll or .csv" },
     };
 
     [Theory]
@@ -81,9 +82,16 @@ public sealed class BadInputTests : IDisposable
             "model-manifest-missing-fields" => ["predict", "--model", Manifest("model", "{}"), "--in", F("afile.txt")],
             "model-manifest-malformed" => ["predict", "--model", Manifest("broken", "{\"task\": \"ner\", \"mode\": "), "--in", F("afile.txt")],
             "pretrain-lr-zero" => ["pretrain", "--corpus", F("afile.txt"), "--out", F("p"), "--lr", "0"],
+            "train-data-of-unknown-format" => ["train", "--task", "ner", "--train", Copy(Seeds, "data.dat"), "--out", F("m")],
             "train-out-is-a-file" => ["train", "--task", "ner", "--train", Seeds, "--out", F("afile.txt")],
             _ => throw new ArgumentException(name),
         };
+    }
+
+    private string Copy(string from, string name)
+    {
+        File.Copy(from, _dir.File(name), overwrite: true);
+        return _dir.File(name);
     }
 
     private string ModelWithoutHiddenSize()

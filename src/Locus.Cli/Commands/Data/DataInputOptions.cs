@@ -77,6 +77,7 @@ internal sealed class DataInputOptions
             Task = GetTask(parse),
             Scheme = TagSchemes.TryParse(parse.GetValue(InScheme)),
             Csv = GetCsv(parse),
+            FormatOption = "--from",
         };
         if (Directory.Exists(path)) throw new LocusException($"{path} is a folder; give a data file");
         if (!File.Exists(path)) throw new FileNotFoundException($"Input file not found: {path}", path);
