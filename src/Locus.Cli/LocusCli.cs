@@ -74,6 +74,13 @@ public static class LocusCli
             error.WriteLine($"error: {e.Message}");
             return Failed;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file system refused (permissions, a full disk, a path that is a folder): the system's message names
+            // the path; a stack trace would add nothing the user can act on.
+            error.WriteLine($"error: {e.Message}");
+            return Failed;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine(termination.Signal is { } signal ? $"cancelled ({signal})" : "cancelled");

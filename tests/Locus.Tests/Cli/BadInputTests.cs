@@ -18,6 +18,7 @@ public sealed class BadInputTests : IDisposable
     {
         { "index-is-a-file", "--index {dir}/afile.txt is a file" },
         { "convert-out-is-a-folder", "{dir}/afolder is a folder" },
+        { "convert-out-under-a-file", "{dir}/afile.txt" },
         { "invalid-utf8-data", "{dir}/latin1.jsonl:2: the text is not valid UTF-8" },
         { "invalid-utf8-training-data", "{dir}/latin1.jsonl:2: the text is not valid UTF-8" },
         { "empty-data-file", "{dir}/empty.jsonl: the file is empty" },
@@ -66,6 +67,7 @@ public sealed class BadInputTests : IDisposable
         return name switch
         {
             "index-is-a-file" => ["corpus", "ingest", "--in", F("afile.txt"), "--index", F("afile.txt"), "--encoder", "lexical"],
+            "convert-out-under-a-file" => ["data", "convert", "--in", Seeds, "--out", F("afile.txt/x.jsonl")],
             "convert-out-is-a-folder" => ["data", "convert", "--in", Seeds, "--out", F("afolder"), "--to", "jsonl"],
             "invalid-utf8-data" => ["data", "validate", F("latin1.jsonl")],
             "invalid-utf8-training-data" => ["train", "--task", "ner", "--train", F("latin1.jsonl"), "--out", F("m")],
