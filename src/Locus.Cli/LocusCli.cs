@@ -50,9 +50,14 @@ public static class LocusCli
             return Usage;
         }
 
+        using var termination = new TerminationSignals(error);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // ProcessTerminationTimeout = null: System.CommandLine would otherwise stop waiting for the command two
+            // seconds after a signal and let the process exit before a run could mark itself interrupted.
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            var code = await parse.InvokeAsync(configuration, termination.Token);
+            return code;
         }
         catch (FileNotFoundException e)
         {
@@ -69,10 +74,17 @@ public static class LocusCli
             error.WriteLine($"error: {e.Message}");
             return Failed;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file system refused (permissions, a full disk, a path that is a folder): the system's message names
+            // the path; a stack trace would add nothing the user can act on.
+            error.WriteLine($"error: {e.Message}");
+            return Failed;
+        }
         catch (OperationCanceledException)
         {
-            error.WriteLine("cancelled");
-            return Failed;
+            error.WriteLine(termination.Signal is { } signal ? $"cancelled ({signal})" : "cancelled");
+            return termination.ExitCode ?? Failed;
         }
     }
 }

@@ -16,14 +16,17 @@ public class LocusException : Exception
 /// <summary>An input file is malformed: the message names the file, the line (1-based) and the field.</summary>
 public sealed class DataFormatException : LocusException
 {
-    /// <summary>Creates the exception; <paramref name="line"/> is 1-based, 0 when not known.</summary>
+    /// <summary>
+    /// Creates the exception; <paramref name="line"/> is 1-based, 0 when not known. A JSON parser message in
+    /// <paramref name="problem"/> loses its own location suffix and .NET type names (<see cref="JsonErrorText"/>).
+    /// </summary>
     public DataFormatException(string file, int line, string? field, string problem)
-        : base(Format(file, line, field, problem))
+        : base(Format(file, line, JsonErrorText.Field(field), JsonErrorText.Clean(problem)))
     {
         File = file;
         Line = line;
-        Field = field;
-        Problem = problem;
+        Field = JsonErrorText.Field(field);
+        Problem = JsonErrorText.Clean(problem);
     }
 
     /// <summary>The file that holds the bad record.</summary>

@@ -12,8 +12,8 @@ public static class AtlasTrainCommand
         var data = new AtlasCommand.DataOptions();
         var output = new Option<string>("--out") { Description = "Folder to write the atlas to.", Required = true };
         var encoding = new AtlasCommand.EncodingOptions();
-        var validationModels = new Option<double>("--validation-models") { Description = "Fraction of models held out for early stopping.", DefaultValueFactory = _ => 0.1 };
-        var validationQueries = new Option<double>("--validation-queries") { Description = "Fraction of queries held out for early stopping.", DefaultValueFactory = _ => 0.1 };
+        var validationModels = new Option<double>("--validation-models") { Description = "Fraction of models held out for early stopping.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.9);
+        var validationQueries = new Option<double>("--validation-queries") { Description = "Fraction of queries held out for early stopping.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.9);
         var seed = new Option<int>("--seed") { Description = "Random seed (training is deterministic for a seed).", DefaultValueFactory = _ => 0 };
         var training = new AtlasTrainingCliOptions();
         var json = AtlasCommand.JsonOption();

@@ -9,18 +9,20 @@ internal sealed class AtlasTrainingCliOptions
 {
     private static readonly AtlasTrainingOptions Defaults = new();
 
-    public Option<int> Steps { get; } = new("--max-steps") { Description = "Maximum optimiser steps per training run.", DefaultValueFactory = _ => Defaults.MaxSteps };
-    public Option<int> ModelsPerStep { get; } = new("--models-per-step") { Description = "Episodes (training models) per optimiser step.", DefaultValueFactory = _ => Defaults.ModelsPerStep };
-    public Option<int> SupportMax { get; } = new("--support-max") { Description = "Largest support set per episode.", DefaultValueFactory = _ => Defaults.SupportMax };
-    public Option<double> LearningRate { get; } = new("--learning-rate") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
-    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => Defaults.WeightDecay };
-    public Option<double> Mixing { get; } = new("--model-mixing") { Description = "Probability that an episode trains on a virtual mixture of two training models (regularises with few models).", DefaultValueFactory = _ => Defaults.ModelMixing };
-    public Option<int> Hidden { get; } = new("--hidden-size") { Description = "Token and latent width.", DefaultValueFactory = _ => Defaults.Network.HiddenSize };
-    public Option<int> Latents { get; } = new("--latents") { Description = "Learned latents per bottleneck block (r).", DefaultValueFactory = _ => Defaults.Network.NumLatents };
-    public Option<int> EmbeddingDim { get; } = new("--embedding-dim") { Description = "Model embedding dimension d.", DefaultValueFactory = _ => Defaults.Network.EmbeddingDim };
-    public Option<int> FactorDim { get; } = new("--factor-dim") { Description = "Length of the item-response prior's ability vector, the first values of the embedding (0 = set encoder alone); below --embedding-dim.", DefaultValueFactory = _ => Defaults.Network.FactorDim };
-    public Option<int> PredictorHidden { get; } = new("--predictor-hidden") { Description = "Hidden width of the correctness predictor.", DefaultValueFactory = _ => Defaults.Network.PredictorHiddenSize };
-    public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout while training.", DefaultValueFactory = _ => Defaults.Network.Dropout };
+    // Ranges are checked while parsing (exit 2, the option named), so --max-steps 0 cannot write an untrained atlas.
+
+    public Option<int> Steps { get; } = new Option<int>("--max-steps") { Description = "Maximum optimiser steps per training run.", DefaultValueFactory = _ => Defaults.MaxSteps }.InRange(1, null);
+    public Option<int> ModelsPerStep { get; } = new Option<int>("--models-per-step") { Description = "Episodes (training models) per optimiser step.", DefaultValueFactory = _ => Defaults.ModelsPerStep }.InRange(1, null);
+    public Option<int> SupportMax { get; } = new Option<int>("--support-max") { Description = "Largest support set per episode.", DefaultValueFactory = _ => Defaults.SupportMax }.InRange(1, null);
+    public Option<double> LearningRate { get; } = new Option<double>("--learning-rate") { Description = "AdamW learning rate.", DefaultValueFactory = _ => Defaults.LearningRate }.InRange(0, null, exclusiveMin: true);
+    public Option<double> WeightDecay { get; } = new Option<double>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => Defaults.WeightDecay }.InRange(0, null);
+    public Option<double> Mixing { get; } = new Option<double>("--model-mixing") { Description = "Probability that an episode trains on a virtual mixture of two training models (regularises with few models).", DefaultValueFactory = _ => Defaults.ModelMixing }.InRange(0, 1);
+    public Option<int> Hidden { get; } = new Option<int>("--hidden-size") { Description = "Token and latent width.", DefaultValueFactory = _ => Defaults.Network.HiddenSize }.InRange(1, null);
+    public Option<int> Latents { get; } = new Option<int>("--latents") { Description = "Learned latents per bottleneck block (r).", DefaultValueFactory = _ => Defaults.Network.NumLatents }.InRange(1, null);
+    public Option<int> EmbeddingDim { get; } = new Option<int>("--embedding-dim") { Description = "Model embedding dimension d.", DefaultValueFactory = _ => Defaults.Network.EmbeddingDim }.InRange(1, null);
+    public Option<int> FactorDim { get; } = new Option<int>("--factor-dim") { Description = "Length of the item-response prior's ability vector, the first values of the embedding (0 = set encoder alone); below --embedding-dim.", DefaultValueFactory = _ => Defaults.Network.FactorDim }.InRange(0, null);
+    public Option<int> PredictorHidden { get; } = new Option<int>("--predictor-hidden") { Description = "Hidden width of the correctness predictor.", DefaultValueFactory = _ => Defaults.Network.PredictorHiddenSize }.InRange(1, null);
+    public Option<double> Dropout { get; } = new Option<double>("--dropout") { Description = "Dropout while training.", DefaultValueFactory = _ => Defaults.Network.Dropout }.InRange(0, 0.999);
 
     public void AddTo(Command command)
     {

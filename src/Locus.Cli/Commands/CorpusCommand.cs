@@ -48,6 +48,7 @@ public static class CorpusCommand
         var m = new Option<int>("--hnsw-m") { Description = "HNSW links per node (layer 0 keeps 2M).", DefaultValueFactory = _ => defaults.M };
         var efConstruction = new Option<int>("--hnsw-ef-construction") { Description = "HNSW candidate list size while building.", DefaultValueFactory = _ => defaults.EfConstruction };
         var efSearch = new Option<int>("--hnsw-ef-search") { Description = "HNSW candidate list size saved as the query default.", DefaultValueFactory = _ => defaults.EfSearch };
+        var hnswThreads = new Option<int>("--hnsw-threads") { Description = "Threads that build the HNSW graph; 1 (default) writes the same index on every run, more are faster but not reproducible.", DefaultValueFactory = _ => 1 }.InRange(1, 1024);
         var exactOnly = new Option<bool>("--exact-only") { Description = "Build no HNSW graph; every search scans all vectors." };
         var batchSize = new Option<int>("--batch-size") { Description = "Sentences encoded per batch.", DefaultValueFactory = _ => 512 }.InRange(1, null);
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Sentences between checkpoints (resume points).", DefaultValueFactory = _ => 100_000 };
@@ -58,7 +59,7 @@ public static class CorpusCommand
 
         var command = new Command("ingest", "Read a corpus, split it into sentences, drop duplicates, embed and index them; resumes an interrupted run.")
         {
-            inputs, index, encoder, dimension, model, pooling, queryPrefix, passagePrefix, bf16, window, format, textField, dataType, m, efConstruction, efSearch, exactOnly,
+            inputs, index, encoder, dimension, model, pooling, queryPrefix, passagePrefix, bf16, window, format, textField, dataType, m, efConstruction, efSearch, hnswThreads, exactOnly,
             batchSize, checkpointEvery, nearDup, idfSample, cache, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -66,6 +67,7 @@ public static class CorpusCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var directory = parse.GetValue(index)!;
+            if (File.Exists(directory)) throw new LocusException($"--index {directory} is a file; give a folder for the index");
             var options = new CorpusIngestOptions
             {
                 Format = parse.GetValue(format),
@@ -76,7 +78,11 @@ public static class CorpusCommand
                 Index = new VectorIndexOptions
                 {
                     DataType = parse.GetValue(dataType),
-                    Hnsw = parse.GetValue(exactOnly) ? null : new HnswOptions { M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), EfSearch = parse.GetValue(efSearch) },
+                    Hnsw = parse.GetValue(exactOnly) ? null : new HnswOptions
+                    {
+                        M = parse.GetValue(m), EfConstruction = parse.GetValue(efConstruction), EfSearch = parse.GetValue(efSearch),
+                        MaxDegreeOfParallelism = parse.GetValue(hnswThreads),
+                    },
                 },
             };
             options.Index.Hnsw?.Validate();

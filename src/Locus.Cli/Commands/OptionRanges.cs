@@ -23,6 +23,20 @@ internal static class OptionRanges
         return option;
     }
 
+    /// <summary>The same check for an optional value (absent is fine).</summary>
+    public static Option<T?> InRange<T>(this Option<T?> option, double? min, double? max, bool exclusiveMin = false) where T : struct, IConvertible
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0 || result.GetValueOrDefault<T?>() is not { } given) return;
+            var value = Convert.ToDouble(given, CultureInfo.InvariantCulture);
+            var below = min is { } low && (exclusiveMin ? value <= low : value < low);
+            if (below || (max is { } high && value > high) || double.IsNaN(value))
+                result.AddError($"{option.Name} must be {Describe(min, max, exclusiveMin)} (got {value.ToString(CultureInfo.InvariantCulture)})");
+        });
+        return option;
+    }
+
     static string Describe(double? min, double? max, bool exclusiveMin) => (min, max) switch
     {
         ({ } low, { } high) => $"{(exclusiveMin ? "greater than " + Format(low) + " and at most" : "between " + Format(low) + " and")} {Format(high)}",

@@ -23,6 +23,11 @@ public static class PredictCommand
         foreach (var option in new Option[] { model, input, output, baseModel, batch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Checked before the model loads. A folder would be read file by file (its texts mixed in name order) with
+            // no word; predictions are for one input file, written line for line.
+            var inputPath = parse.GetValue(input)!;
+            if (Directory.Exists(inputPath)) throw new LocusException($"--in {inputPath} is a folder; give a file of texts");
+            if (!File.Exists(inputPath)) throw new FileNotFoundException($"--in {inputPath}: file not found", inputPath);
             using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel));
             var texts = new List<string>();
             await foreach (var text in TextCorpus.ReadAsync([parse.GetValue(input)!], cancellationToken)) texts.Add(text);

@@ -15,16 +15,16 @@ public static class PretrainCommand
         var corpus = new Option<string[]>("--corpus") { Description = "Text files (one text per line), data files (JSONL, CoNLL, CSV) or folders.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Folder for the pre-trained model (Hugging Face layout).", Required = true };
         var baseModel = new Option<string?>("--base") { Description = "Model folder to continue pre-training (domain adaptation); omit to train a new encoder and vocabulary." };
-        var hidden = new Option<int>("--hidden-size") { Description = "Hidden size of a new encoder.", DefaultValueFactory = _ => 256 };
-        var layers = new Option<int>("--layers") { Description = "Layers of a new encoder.", DefaultValueFactory = _ => 4 };
-        var heads = new Option<int>("--heads") { Description = "Attention heads of a new encoder.", DefaultValueFactory = _ => 4 };
-        var vocab = new Option<int>("--vocab-size") { Description = "WordPiece vocabulary size of a new encoder.", DefaultValueFactory = _ => 8000 };
-        var maxLength = new Option<int>("--max-length") { Description = "Tokens per sequence; longer texts are split, never cut.", DefaultValueFactory = _ => 128 };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the corpus.", DefaultValueFactory = _ => 3 };
-        var learningRate = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 5e-4 };
+        var hidden = new Option<int>("--hidden-size") { Description = "Hidden size of a new encoder.", DefaultValueFactory = _ => 256 }.InRange(1, 8192);
+        var layers = new Option<int>("--layers") { Description = "Layers of a new encoder.", DefaultValueFactory = _ => 4 }.InRange(1, 256);
+        var heads = new Option<int>("--heads") { Description = "Attention heads of a new encoder.", DefaultValueFactory = _ => 4 }.InRange(1, 256);
+        var vocab = new Option<int>("--vocab-size") { Description = "WordPiece vocabulary size of a new encoder.", DefaultValueFactory = _ => 8000 }.InRange(8, 1_000_000);
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per sequence; longer texts are split, never cut.", DefaultValueFactory = _ => 128 }.InRange(8, 8192);
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the corpus.", DefaultValueFactory = _ => 3 }.InRange(1, null);
+        var learningRate = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 5e-4 }.InRange(0, null, exclusiveMin: true);
         var batchSize = new Option<int>("--batch-size") { Description = "Sequences per batch.", DefaultValueFactory = _ => 32 }.InRange(1, null);
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads (0: library default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads (0: library default).", DefaultValueFactory = _ => 0 }.InRange(0, 1024);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var command = new Command("pretrain", "Pre-train an encoder by masked-language modelling on a text corpus (from scratch, or continued from --base).");
@@ -45,6 +45,8 @@ public static class PretrainCommand
                 },
             };
             var console = parse.InvocationConfiguration;
+            if (Directory.Exists(Pretrainer.CheckpointFolder(options.OutputFolder)))
+                console.Error.WriteLine($"note: resuming from the checkpoint in {Pretrainer.CheckpointFolder(options.OutputFolder)} (delete it to start over)");
             var result = await new Pretrainer().RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
             if (parse.GetValue(json))
             {

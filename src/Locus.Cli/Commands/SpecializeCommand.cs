@@ -29,17 +29,17 @@ public static class SpecializeCommand
             Description = "Sentence encoder that indexes --corpus: builtin:NAME, a model folder, or 'lexical' (model-free, fastest).",
             DefaultValueFactory = _ => BuiltinModels.DefaultReference,
         };
-        var output = new Option<string>("--out") { Description = "The run: runs/NAME (versions accumulate under it as v1, v2, ...).", Required = true };
+        var output = new Option<string>("--out") { Description = "The run: runs/NAME (versions accumulate under it as v1, v2, ...).", Required = true }.AsRunPath();
         var test = new Option<string?>("--test") { Description = "Labelled test data, scored at the end (never trained on)." };
-        var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 };
-        var neighbours = new Option<int>("--neighbours") { Description = "Corpus sentences retrieved per training seed.", DefaultValueFactory = _ => 32 };
+        var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 }.InRange(0, 0.9, exclusiveMin: true);
+        var neighbours = new Option<int>("--neighbours") { Description = "Corpus sentences retrieved per training seed.", DefaultValueFactory = _ => 32 }.InRange(1, 10_000);
         var synthesis = new Option<SynthesisMode>("--synthesis") { Description = "Synthetic data: Auto (an LLM when LOCUS_LLM_ENDPOINT/MODEL are set, else Offline), Llm, Offline or None.", DefaultValueFactory = _ => SynthesisMode.Auto };
         var llmEndpoint = new Option<Uri?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
         var llmModel = new Option<string?>("--llm-model") { Description = "LLM model name (overrides LOCUS_LLM_MODEL)." };
-        var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds };
-        var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 };
-        var threshold = new Option<double?>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept (default: 0.8 for NER; halfway between chance and certainty, (1 + 1/K) / 2, for K labels)." };
-        var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." };
+        var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds }.InRange(1, 100);
+        var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 }.InRange(0, 100);
+        var threshold = new Option<double?>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept (default: 0.8 for NER; halfway between chance and certainty, (1 + 1/K) / 2, for K labels)." }.InRange(0, 1);
+        var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." }.InRange(0, null);
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var fineTune = new FineTuneCommandOptions();
 
@@ -67,7 +67,7 @@ public static class SpecializeCommand
                 SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
                 MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
             };
-            var (root, name) = SplitRunPath(parse.GetValue(output)!);
+            var (root, name) = RunOutPath.Split(parse.GetValue(output)!);
             var pipeline = new SpecializationPipeline(new RunStore(root));
             var result = await pipeline.RunAsync(name, options,
                 new SynchronousProgress<SpecializeProgress>(p => console.Error.WriteLine($"[{p.Stage}] {p.Message}")),
@@ -94,13 +94,4 @@ public static class SpecializeCommand
 
     static EncoderSpec RetrievalEncoder(string value) =>
         value == EncoderSpec.Lexical ? new EncoderSpec { Name = EncoderSpec.Lexical } : EncoderSpec.ForModel(value, "--retrieval-encoder");
-
-    /// <summary>Splits runs/NAME into the store folder and the run name.</summary>
-    static (string Root, string Name) SplitRunPath(string path)
-    {
-        var full = Path.GetFullPath(path.TrimEnd('/', Path.DirectorySeparatorChar));
-        var name = Path.GetFileName(full);
-        if (RunNames.Problem(name) is { } problem) throw new LocusException($"--out {path}: {problem}");
-        return (Path.GetDirectoryName(full)!, name);
-    }
 }

@@ -18,17 +18,24 @@ public static class TrainCommand
         var schema = new Option<string?>("--schema") { Description = "Label schema (labels.json); default: the labels seen in --train." };
         var baseModel = new Option<string>("--base") { Description = "Base model: builtin:NAME ('locus model list'), a Hugging Face folder or a hub id.", DefaultValueFactory = _ => Locus.Models.Builtin.BuiltinModels.DefaultReference };
         var output = new Option<string>("--out") { Description = "Output folder for the adapter (or full model).", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the model already in --out (without it, train refuses to overwrite a model)." };
         var fineTune = new FineTuneCommandOptions();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var command = new Command("train", "Fine-tune a base encoder for NER or text classification (LoRA by default, or --full).");
-        foreach (var option in new Option[] { task, train, dev, schema, baseModel, output })
+        foreach (var option in new Option[] { task, train, dev, schema, baseModel, output, overwrite })
             command.Options.Add(option);
         fineTune.AddTo(command);
         command.Options.Add(json);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Checked first, so a refused run reads no data and loads no model.
+            if (ExistingModelProblem(parse.GetValue(output)!, parse.GetValue(overwrite)) is { } problem)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {problem}");
+                return LocusCli.Usage;
+            }
             var dataTask = CommandInputs.ParseTask(parse.GetValue(task)!);
             var trainExamples = await CommandInputs.ReadExamplesAsync(parse.GetValue(train)!, dataTask, cancellationToken);
             var console = parse.InvocationConfiguration;
@@ -40,6 +47,10 @@ public static class TrainCommand
             var options = fineTune.Build(parse, dataTask);
             var mode = options.Mode;
             var basePath = await CommandInputs.ResolveModelAsync(parse.GetValue(baseModel)!, cancellationToken);
+            // --overwrite: the old model goes only now that the inputs are known good, and entirely, so no stale file
+            // (an adapter beside a full model) stays with the new one.
+            if (parse.GetValue(overwrite) && File.Exists(Path.Combine(parse.GetValue(output)!, TrainedModelManifest.FileName)))
+                Directory.Delete(parse.GetValue(output)!, recursive: true);
             using var model = new FineTuner().Train(basePath, trainExamples, devExamples, labels, options, parse.GetValue(output)!, out var result,
                 new TrainingProgressPrinter(console.Error, "train"), cancellationToken);
 
@@ -58,6 +69,18 @@ public static class TrainCommand
             return LocusCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why training into <paramref name="folder"/> is refused: it is a file, or it holds a finished model and
+    /// <paramref name="overwrite"/> is off. A folder with only training checkpoints is an interrupted run, which
+    /// training resumes.
+    /// </summary>
+    static string? ExistingModelProblem(string folder, bool overwrite)
+    {
+        if (File.Exists(folder)) return $"--out {folder} is a file; give a folder for the model";
+        if (overwrite || !File.Exists(Path.Combine(folder, TrainedModelManifest.FileName))) return null;
+        return $"--out {folder} already holds a model; pass --overwrite to replace it, or choose another folder";
     }
 
     static (List<Example> Train, List<Example> Dev) HoldOut(List<Example> examples, int seed, TextWriter error)

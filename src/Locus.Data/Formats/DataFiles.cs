@@ -1,15 +1,18 @@
-using System.Text;
-
 namespace Locus.Data;
 
 /// <summary>Opening input files with one clear message when they are missing.</summary>
 public static class DataFiles
 {
-    /// <summary>Opens a UTF-8 text file (a byte-order mark, if any, is skipped).</summary>
+    /// <summary>
+    /// Opens a UTF-8 text file (a byte-order mark, if any, is skipped) whose reads throw a located
+    /// <see cref="DataFormatException"/> at the first line that is not UTF-8 text (see <see cref="CheckedTextReader"/>).
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist; the message names it.</exception>
-    public static StreamReader OpenText(string path)
+    /// <exception cref="LocusException">The path is a folder.</exception>
+    public static TextReader OpenText(string path)
     {
+        if (Directory.Exists(path)) throw new LocusException($"{path} is a folder; give a data file");
         if (!File.Exists(path)) throw new FileNotFoundException($"Input file not found: {path}", path);
-        return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return new CheckedTextReader(path);
     }
 }

@@ -44,10 +44,15 @@ public static class DataFormats
     };
 
     /// <summary>The given format, else the one implied by the extension.</summary>
-    /// <exception cref="LocusException">Neither is known; the message names the file and the option to use.</exception>
-    public static DataFormat Resolve(string path, DataFormat? format, string option) =>
+    /// <exception cref="LocusException">
+    /// Neither is known; the message names the file and <paramref name="option"/>, or, where the command has no format
+    /// option (null), the extensions to rename the file to.
+    /// </exception>
+    public static DataFormat Resolve(string path, DataFormat? format, string? option) =>
         format ?? FromExtension(path)
-        ?? throw new LocusException($"Cannot tell the format of '{path}' from its extension; give it with {option} ({Names}).");
+        ?? throw new LocusException(option is null
+            ? $"Cannot tell the format of '{path}' from its extension; name the file .jsonl, .conll or .csv"
+            : $"Cannot tell the format of '{path}' from its extension; give it with {option} ({Names}).");
 
     /// <summary>The task a format holds, when the format fixes it (CoNLL is NER, CSV is classification).</summary>
     public static DataTask? ImpliedTask(this DataFormat format) => format switch

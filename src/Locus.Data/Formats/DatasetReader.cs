@@ -14,6 +14,12 @@ public sealed class DatasetReadOptions
 
     /// <summary>The layout of a CSV file.</summary>
     public CsvOptions Csv { get; set; } = new();
+
+    /// <summary>
+    /// The command-line option that sets <see cref="Format"/> (<c>--from</c>), named when the format cannot be told;
+    /// null where the command has none, so no error points to an option that does not exist.
+    /// </summary>
+    public string? FormatOption { get; set; }
 }
 
 /// <summary>Reads any supported data file as a stream of <see cref="DataRecord"/>s.</summary>
@@ -30,7 +36,7 @@ public static class DatasetReader
     {
         options ??= new DatasetReadOptions();
         if (!File.Exists(path)) throw new FileNotFoundException($"Input file not found: {path}", path);
-        var format = DataFormats.Resolve(path, options.Format, "--from");
+        var format = DataFormats.Resolve(path, options.Format, options.FormatOption);
         if (format.ImpliedTask() is { } implied && options.Task is { } wanted && wanted != implied)
             throw new LocusException($"{format.ToName()} files hold {implied.ToName()} data, but the task is {wanted.ToName()}.");
         return format switch
@@ -47,7 +53,7 @@ public static class DatasetReader
     {
         options ??= new DatasetReadOptions();
         if (options.Task is { } task) return task;
-        var format = DataFormats.Resolve(path, options.Format, "--from");
+        var format = DataFormats.Resolve(path, options.Format, options.FormatOption);
         if (format.ImpliedTask() is { } implied) return implied;
         await foreach (var record in ReadAsync(path, options, new ValidationReport(), cancellationToken)) return record.Example.Task;
         return null;

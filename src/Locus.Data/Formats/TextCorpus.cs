@@ -16,7 +16,8 @@ public static class TextCorpus
         {
             if (PlainTextExtensions.Contains(Path.GetExtension(path)))
             {
-                await foreach (var line in File.ReadLinesAsync(path, cancellationToken))
+                using var reader = DataFiles.OpenText(path);
+                while (await reader.ReadLineAsync(cancellationToken) is { } line)
                     if (!string.IsNullOrWhiteSpace(line)) yield return line.Trim();
                 continue;
             }

@@ -9,10 +9,19 @@ public static class AtomicFile
     /// <summary>UTF-8 without a byte-order mark, the encoding of every text file Locus writes.</summary>
     public static readonly System.Text.Encoding Utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes through <paramref name="write"/> and renames into place when it returns.</summary>
-    public static void Write(string path, Action<Stream> write)
+    // The rename would fail on a folder with an IOException the user cannot act on; say what to give instead.
+    private static string Target(string path)
     {
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new LocusException($"{path} is a folder; give the name of a file to write");
+        return full;
+    }
+
+    /// <summary>Writes through <paramref name="write"/> and renames into place when it returns.</summary>
+    /// <exception cref="LocusException"><paramref name="path"/> is a folder.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var full = Target(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
@@ -33,7 +42,7 @@ public static class AtomicFile
     /// <summary>Asynchronous form of <see cref="Write(string, Action{Stream})"/>.</summary>
     public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
-        var full = Path.GetFullPath(path);
+        var full = Target(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try

@@ -54,6 +54,8 @@ public static class LabelSchemaFile
                 if (!seen.Add(label.Name)) throw Fail(field, $"label '{label.Name}' is listed twice");
                 labels.Add(label);
             }
+            // A schema without labels would accept no example (or, for some readers, every one): say so at once.
+            if (labels.Count == 0) throw Fail("labels", "the schema lists no labels; give at least one");
             return new LabelSchema(task, labels);
         }
     }

@@ -65,10 +65,12 @@ public abstract class EncoderConfig
     /// <summary>Reads the shared keys; validates what Locus cannot support.</summary>
     protected void ReadCommon(ConfigJson json)
     {
+        // The shape keys are required: with BERT-base's defaults assumed (hidden 768, ...) a config that lacks them
+        // would only fail later, against the weights, with a shape error that names neither file nor key.
         VocabSize = json.Int("vocab_size");
-        HiddenSize = json.Int("hidden_size", HiddenSize);
-        NumHiddenLayers = json.Int("num_hidden_layers", NumHiddenLayers);
-        NumAttentionHeads = json.Int("num_attention_heads", NumAttentionHeads);
+        HiddenSize = json.Int("hidden_size");
+        NumHiddenLayers = json.Int("num_hidden_layers");
+        NumAttentionHeads = json.Int("num_attention_heads");
         IntermediateSize = json.Int("intermediate_size", IntermediateSize);
         HiddenAct = json.Choice("hidden_act", HiddenAct, [.. Encoders.EncoderActivations.Names]);
         HiddenDropoutProb = json.Double("hidden_dropout_prob", HiddenDropoutProb);

@@ -84,7 +84,19 @@ public sealed class HnswGraph
             InsertFirst(start);
             first++;
         }
-        Parallel.For(first, end, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, Insert);
+        if (Options.MaxDegreeOfParallelism == 1)
+        {
+            // Row order, one at a time: the graph depends only on the vectors and the seed.
+            for (var row = first; row < end; row++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Insert(row);
+            }
+        }
+        else
+        {
+            Parallel.For(first, end, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, Insert);
+        }
         Count = end;
     }
 

@@ -19,8 +19,12 @@ public sealed class HnswOptions
     /// <summary>Seed of the level assignment, so a single-threaded build is reproducible. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
-    /// <summary>Threads used to insert a batch; 1 gives a deterministic graph. Default: all processors.</summary>
-    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads used to insert a batch. Default 1: the graph (and so the index file and every search result) is the
+    /// same on every run. More threads build faster, but insertion order then depends on thread timing and the graph
+    /// differs from run to run (opt in with <c>corpus ingest --hnsw-threads</c>).
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; set; } = 1;
 
     /// <summary>Throws when a value is out of range, naming the option.</summary>
     public void Validate()

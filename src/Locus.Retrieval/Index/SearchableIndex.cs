@@ -24,12 +24,13 @@ public sealed class SearchableIndex : IDisposable
 
     /// <summary>Opens <paramref name="directory"/>, a folder written by <c>locus corpus ingest</c>.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="LocusException">It holds no index or encoder spec, or the encoder does not match the vectors.</exception>
+    /// <exception cref="LocusException">It holds no index or encoder spec, its ingestion did not finish, or the encoder does not match the vectors.</exception>
     public static SearchableIndex Open(string directory, ILogger? logger = null)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"index directory not found: {directory}");
         var path = Path.Combine(directory, CorpusIngestor.IndexFileName);
         if (!File.Exists(path)) throw new LocusException($"{path}: no index file; build the index with 'locus corpus ingest'");
+        IngestCheckpoint.EnsureComplete(directory);
         var spec = EncoderSpec.LoadRequired(directory);
         var index = VectorIndex.Open(path);
         var encoder = spec.Create(directory, fitSample: null, logger);

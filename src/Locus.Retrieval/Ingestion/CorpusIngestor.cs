@@ -54,6 +54,12 @@ public sealed class CorpusIngestor(CorpusIngestOptions? options = null, ILogger?
             resumeAfter = checkpoint.LinesConsumed;
             _logger.LogInformation("Resuming after {Lines} input lines ({Rows} rows indexed)", resumeAfter, index.Count);
         }
+        else
+        {
+            // Mark the folder incomplete before the index file changes, so a run killed before its first checkpoint
+            // (or between saving the index and the checkpoint) never leaves an index that looks finished.
+            new IngestCheckpoint { Inputs = [.. files], ModelId = encoder.ModelId, LinesConsumed = 0, IndexCount = index.Count, Completed = false }.Save(indexDirectory);
+        }
 
         var duplicates = new DuplicateFilter(_options.NearDuplicateThreshold);
         for (var row = 0; row < index.Count; row++)

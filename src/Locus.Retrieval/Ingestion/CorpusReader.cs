@@ -60,7 +60,7 @@ public sealed class CorpusReader(CorpusFormat format = CorpusFormat.Auto, string
     private IEnumerable<CorpusDocument> ReadFile(string file, long consumedBefore, Action<long> reportLines)
     {
         var fileFormat = format == CorpusFormat.Auto ? Detect(file) : format;
-        using var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var reader = new Locus.Data.CheckedTextReader(file);   // binary or non-UTF-8 input is an error, not U+FFFD text
         var lineNumber = 0L;
         var tokens = new List<string>();
         var sentenceStart = 0L;

@@ -42,6 +42,20 @@ public sealed class IngestCheckpoint
         }
     }
 
+    /// <summary>
+    /// Refuses an index whose ingestion has not finished: an interrupted <c>corpus ingest</c> leaves a checkpoint
+    /// with <see cref="Completed"/> false, and searching such an index would silently see only part of the corpus.
+    /// </summary>
+    /// <exception cref="LocusException">The checkpoint says the ingestion did not finish; the message says how to finish it.</exception>
+    public static void EnsureComplete(string directory)
+    {
+        if (Load(directory) is not { Completed: false } checkpoint) return;
+        var inputs = checkpoint.Inputs.Count == 1 ? checkpoint.Inputs[0] : $"the same {checkpoint.Inputs.Count} inputs";
+        throw new LocusException(
+            $"{directory}: the index is incomplete (ingestion stopped after {checkpoint.LinesConsumed:N0} input lines, {checkpoint.IndexCount:N0} rows); "
+            + $"finish it by running 'locus corpus ingest --index {directory} --in {inputs}' again (it resumes)");
+    }
+
     /// <summary>Writes the checkpoint atomically.</summary>
     public void Save(string directory)
     {

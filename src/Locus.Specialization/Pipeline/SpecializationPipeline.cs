@@ -44,6 +44,14 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         IProgress<TrainingProgress>? trainingProgress = null, CancellationToken cancellationToken = default)
     {
         Validate(options);
+        // --threads covers every stage (the retrieval encoder and the teacher too, not only the final training): float
+        // sums depend on the thread count, so a run is reproducible only if all of it runs on the same number.
+        if (options.FineTune.Training.Threads > 0) TorchSharp.torch.set_num_threads(options.FineTune.Training.Threads);
+        // Read and check the user's files before a version exists, so a bad schema, seed or test file is reported
+        // without leaving a failed version behind.
+        var schema = await LoadSchemaAsync(options, cancellationToken);
+        await ReadLabelledAsync(options.SeedsPath, options.Task, schema, cancellationToken);
+        var test = options.TestPath is null ? [] : await ReadLabelledAsync(options.TestPath, options.Task, schema, cancellationToken);
         var stageSettings = StageSettings(options);
         var fingerprints = stageSettings.ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
         var settings = Settings(options, stageSettings);
@@ -51,7 +59,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         var stages = new StageRunner(run, plan, fingerprints, progress, cancellationToken);
         try
         {
-            var result = await RunStagesAsync(stages, options, trainingProgress, cancellationToken);
+            var result = await RunStagesAsync(stages, options, schema, test, trainingProgress, cancellationToken);
             await run.CompleteAsync(cancellationToken);
             return result with { Resumed = plan is not null };
         }
@@ -67,16 +75,20 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         }
     }
 
-    private async Task<SpecializeResult> RunStagesAsync(StageRunner stages, SpecializeOptions options, IProgress<TrainingProgress>? trainingProgress,
-        CancellationToken cancellationToken)
+    private static async Task<LabelSchema> LoadSchemaAsync(SpecializeOptions options, CancellationToken cancellationToken)
     {
-        var run = stages.Run;
-        var baseModel = BuiltinModels.ResolveFolder(options.BaseModel, _logger);
         var schema = await LabelSchemaFile.LoadAsync(options.SchemaPath, cancellationToken);
         if (schema.Task != options.Task)
             throw new LocusException($"{options.SchemaPath}: the schema is for {schema.Task.ToName()}, but the run is for {options.Task.ToName()}");
+        return schema;
+    }
+
+    private async Task<SpecializeResult> RunStagesAsync(StageRunner stages, SpecializeOptions options, LabelSchema schema, List<Example> test,
+        IProgress<TrainingProgress>? trainingProgress, CancellationToken cancellationToken)
+    {
+        var run = stages.Run;
+        var baseModel = BuiltinModels.ResolveFolder(options.BaseModel, _logger);
         var labels = schema.Labels.Select(l => l.Name).ToList();
-        var test = options.TestPath is null ? [] : await ReadLabelledAsync(options.TestPath, options.Task, schema, cancellationToken);
         string Data(string file) => Path.Combine("data", file);
 
         var split = await stages.StageAsync("split", Full(options.SeedsPath, options.SchemaPath), async () =>
@@ -244,6 +256,11 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             if (!File.Exists(path) && !Directory.Exists(path)) throw new LocusException($"{path}: corpus file or folder not found");
         if (!Directory.Exists(options.BaseModel) && !BuiltinModels.IsBuiltinReference(options.BaseModel)) throw new LocusException($"{options.BaseModel}: base model folder not found");
         if (options.IndexFolder is not null && options.Corpus.Count > 0) throw new LocusException("give either a corpus to ingest or an existing index, not both");
+        if (options.IndexFolder is not null)
+        {
+            if (!Directory.Exists(options.IndexFolder)) throw new LocusException($"{options.IndexFolder}: index folder not found");
+            IngestCheckpoint.EnsureComplete(options.IndexFolder);
+        }
         if (options.NeighboursPerSeed < 1) throw new LocusException($"neighbours per seed must be positive, got {options.NeighboursPerSeed}");
         if (options.SelfTrainingRounds < 0) throw new LocusException($"self-training rounds may not be negative, got {options.SelfTrainingRounds}");
         if (options.PseudoLabelThreshold is < 0 or > 1) throw new LocusException($"the pseudo-label threshold must be in [0, 1], got {options.PseudoLabelThreshold}");

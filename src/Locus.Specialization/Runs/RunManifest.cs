@@ -33,6 +33,12 @@ public sealed class RunManifest
     /// <summary>When it completed, failed or was interrupted, UTC; null while running.</summary>
     public DateTime? FinishedUtc { get; set; }
 
+    /// <summary>
+    /// The process that created or last resumed the run; a running version whose owner is gone reads as
+    /// <see cref="RunStatus.Interrupted"/> (see <see cref="RunStore.LoadAsync"/>). Null in manifests of older versions.
+    /// </summary>
+    public RunOwner? Owner { get; set; }
+
     /// <summary>When the run was picked up again after an interruption or a crash, UTC, oldest first.</summary>
     public List<DateTime> ResumedUtc { get; set; } = [];
 

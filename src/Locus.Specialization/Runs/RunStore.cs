@@ -96,13 +96,22 @@ public sealed partial class RunStore
             + (known.Count > 0 ? $" (runs: {string.Join(", ", known)})" : " (the store is empty)"));
     }
 
-    /// <summary>Reads and checks a run's manifest, and that it agrees with the folder it is in.</summary>
+    /// <summary>
+    /// Reads and checks a run's manifest, and that it agrees with the folder it is in. A version recorded as running
+    /// whose owner process is gone (killed, crashed) is returned as <see cref="RunStatus.Interrupted"/>; the file is
+    /// left as it is.
+    /// </summary>
     /// <exception cref="DataFormatException">The manifest is missing, corrupt, or names another run or version.</exception>
     public async Task<RunManifest> LoadAsync(RunReference run, CancellationToken cancellationToken = default)
     {
         var manifest = await RunManifestJson.ReadManifestAsync(run.ManifestPath, cancellationToken);
         if (manifest.Name != run.Name || manifest.Version != run.Version)
             throw new DataFormatException(run.ManifestPath, 0, "name", $"the manifest says {manifest.Name}/v{manifest.Version} but lies in the folder of {run}");
+        if (manifest.Status == RunStatus.Running && manifest.Owner is { } owner && owner.IsAlive() == false)
+        {
+            manifest.Status = RunStatus.Interrupted;
+            manifest.Error ??= $"the process that ran it ({owner}) ended without finishing it";
+        }
         return manifest;
     }
 
@@ -119,6 +128,7 @@ public sealed partial class RunStore
             Name = request.Name,
             Version = 0,
             Status = RunStatus.Running,
+            Owner = RunOwner.Current(),
             Task = request.Task,
             CreatedUtc = UtcNow,
             Settings = request.Settings.DeepClone().AsObject(),
@@ -181,6 +191,7 @@ public sealed partial class RunStore
         await active.UpdateAsync(m =>
         {
             m.Status = RunStatus.Running;
+            m.Owner = RunOwner.Current();
             m.FinishedUtc = null;
             m.Error = null;
             m.ResumedUtc.Add(UtcNow);

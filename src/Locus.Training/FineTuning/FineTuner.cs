@@ -37,6 +37,9 @@ public sealed class FineTuner(ILogger? logger = null)
         CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new LocusException("the training set is empty");
+        // Whatever draws from torch's global generator while the model is built (LoRA's A matrices take nn.Linear's
+        // default init) must not depend on what ran before in this process: the seed fixes it.
+        TorchSharp.torch.manual_seed(options.Training.Seed);
         baseModel = Locus.Models.Builtin.BuiltinModels.ResolveFolder(baseModel, logger);
         if (dev.Count == 0) throw new LocusException("the dev set is empty: early stopping and model selection need held-out examples");
         var tokenizer = TokenizerFactory.FromFolder(baseModel);

@@ -78,11 +78,16 @@ public sealed class EncoderForMaskedLM : nn.Module<EncoderInput, Tensor>, IHuggi
         cls = new OnlyMLMHead(encoder.Config, wordEmbeddings);
         register_module(encoder.BasePrefix.TrimEnd('.'), encoder);
         register_module("cls", cls);
-        var generator = EncoderWeightInit.CreateGenerator(seed);
+        using var generator = EncoderWeightInit.CreateGenerator(seed);
         using (no_grad())
         {
+            // Every head parameter is set here (HF's init: dense weight normal, its bias zero); left at TorchSharp's
+            // default, the dense bias came from the global generator and a seeded run still differed from the last.
             foreach (var (name, p) in cls.named_parameters())
+            {
                 if (name.EndsWith("dense.weight", StringComparison.Ordinal)) p.normal_(0, encoder.Config.InitializerRange, generator);
+                else if (name.EndsWith("dense.bias", StringComparison.Ordinal)) p.zero_();
+            }
         }
     }
 

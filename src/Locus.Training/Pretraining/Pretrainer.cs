@@ -92,12 +92,20 @@ public sealed class Pretrainer(ILogger? logger = null)
         using var task = new MaskedLmTask(model, tokenizer, train, dev, options.MaxLength, options.Training.BatchSize, options.MaskProbability, options.Training.Seed);
         logger.LogInformation("{Sequences} training sequences, {Batches} batches per epoch", task.TrainSequences, task.BatchesPerEpoch);
 
-        var result = new Trainer.Trainer(options.Training, logger).Train(task, progress, cancellationToken);
+        // A checkpoint after every epoch in the output folder: rerunning an interrupted pre-training with the same
+        // settings continues after its last finished epoch instead of starting again.
+        var training = options.Training.Clone();
+        training.CheckpointDirectory ??= CheckpointFolder(options.OutputFolder);
+        var result = new Trainer.Trainer(training, logger).Train(task, progress, cancellationToken);
         model.eval();
         HuggingFaceLayout.Save(model, options.OutputFolder);
+        if (Directory.Exists(training.CheckpointDirectory)) Directory.Delete(training.CheckpointDirectory, recursive: true);
         var parameters = encoder.parameters().Sum(p => p.numel());
         return new PretrainResult(options.OutputFolder, texts.Count, task.TrainSequences, parameters, result);
     }
+
+    /// <summary>Where <see cref="RunAsync"/> keeps its per-epoch checkpoint inside <paramref name="outputFolder"/> until it finishes.</summary>
+    public static string CheckpointFolder(string outputFolder) => Path.Combine(outputFolder, "checkpoints");
 
     (EncoderModel, ITextTokenizer) NewEncoder(PretrainOptions options, IReadOnlyList<string> train)
     {

@@ -54,14 +54,15 @@ public sealed class TrainerOptions
     /// <summary>Validates the values and names the first bad one.</summary>
     public void Validate()
     {
-        static void Check(bool ok, string name, object value) { if (!ok) throw new LocusException($"training option {name} = {value} is out of range"); }
-        Check(Epochs > 0, nameof(Epochs), Epochs);
-        Check(LearningRate > 0, nameof(LearningRate), LearningRate);
-        Check(WeightDecay >= 0, nameof(WeightDecay), WeightDecay);
-        Check(WarmupRatio is >= 0 and < 1, nameof(WarmupRatio), WarmupRatio);
-        Check(MaxGradNorm >= 0, nameof(MaxGradNorm), MaxGradNorm);
-        Check(GradientAccumulationSteps > 0, nameof(GradientAccumulationSteps), GradientAccumulationSteps);
-        Check(BatchSize > 0, nameof(BatchSize), BatchSize);
-        Check(Patience >= 0, nameof(Patience), Patience);
+        // Named as the command line names them (the CLI checks ranges while parsing; this catches library callers).
+        static void Check(bool ok, string name, string range, object value) { if (!ok) throw new LocusException($"{name} must be {range} (got {value})"); }
+        Check(Epochs > 0, "--epochs", "at least 1", Epochs);
+        Check(LearningRate > 0, "--lr", "greater than 0", LearningRate);
+        Check(WeightDecay >= 0, "--weight-decay", "at least 0", WeightDecay);
+        Check(WarmupRatio is >= 0 and < 1, "--warmup", "at least 0 and below 1", WarmupRatio);
+        Check(MaxGradNorm >= 0, "--max-grad-norm", "at least 0", MaxGradNorm);
+        Check(GradientAccumulationSteps > 0, "--grad-accum", "at least 1", GradientAccumulationSteps);
+        Check(BatchSize > 0, "--batch-size", "at least 1", BatchSize);
+        Check(Patience >= 0, "--patience", "at least 0", Patience);
     }
 }

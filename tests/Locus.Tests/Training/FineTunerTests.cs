@@ -53,7 +53,7 @@ public class FineTunerTests
         using var dir = new TempDir();
         var baseModel = BaseModel(dir, Ner.Select(e => e.Text));
         var output = dir.File("ner-lora");
-        using var model = new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], Options(DataTask.Ner, FineTuneMode.Lora, 1e-2), output, out var result);
+        using var model = new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], Options(DataTask.Ner, FineTuneMode.Lora, 1e-2, epochs: 60), output, out var result);
 
         var phase = result.Phases.Single();
         Assert.True(phase.LossCurve[^1] < phase.LossCurve[0] * 0.2, string.Join(", ", phase.LossCurve));

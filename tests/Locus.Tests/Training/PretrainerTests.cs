@@ -57,3 +57,35 @@ public class PretrainerTests
         Assert.Equal(new long[] { 1, ids.Length, 32 }, output.LastHiddenState.shape);
     }
 }
+
+/// <summary>An interrupted pre-training resumes after its last finished epoch and ends with the same model as an uninterrupted one.</summary>
+public class PretrainerResumeTests
+{
+    [Fact]
+    public async Task AnInterruptedRunResumesAndMatchesAnUninterruptedOne()
+    {
+        using var dir = new TempDir();
+        var corpus = dir.File("corpus.txt");
+        File.WriteAllLines(corpus, Enumerable.Range(0, 80).Select(i => $"the {(i % 2 == 0 ? "cat" : "dog")} number {i % 9} sleeps in the {(i % 3 == 0 ? "barn" : "house")} ."));
+        PretrainOptions Options(string output) => new()
+        {
+            Corpus = [corpus], OutputFolder = dir.File(output), HiddenSize = 16, Layers = 1, Heads = 2, VocabSize = 40, MaxLength = 16, DevFraction = 0.1,
+            Training = new TrainerOptions { Epochs = 4, LearningRate = 3e-3, BatchSize = 16, Patience = 0, Seed = 3, Threads = 1 },
+        };
+
+        var whole = await new Pretrainer().RunAsync(Options("whole"));
+
+        using var cancel = new CancellationTokenSource();
+        var stopAfterEpoch2 = new SynchronousProgress<TrainingProgress>(p => { if (p.Epoch == 2 && p.DevMetric is not null) cancel.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new Pretrainer().RunAsync(Options("resumed"), stopAfterEpoch2, cancel.Token));
+        Assert.True(Directory.Exists(Pretrainer.CheckpointFolder(dir.File("resumed"))));
+        var epochsRun = new List<int>();
+        var resumed = await new Pretrainer().RunAsync(Options("resumed"), new SynchronousProgress<TrainingProgress>(p => epochsRun.Add(p.Epoch)));
+
+        Assert.DoesNotContain(1, epochsRun);
+        Assert.DoesNotContain(2, epochsRun);
+        Assert.Equal(whole.Training.LossCurve, resumed.Training.LossCurve);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("whole"), "model.safetensors")), File.ReadAllBytes(Path.Combine(dir.File("resumed"), "model.safetensors")));
+        Assert.False(Directory.Exists(Pretrainer.CheckpointFolder(dir.File("resumed"))));
+    }
+}

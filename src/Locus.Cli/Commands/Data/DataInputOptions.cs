@@ -77,11 +77,24 @@ internal sealed class DataInputOptions
             Task = GetTask(parse),
             Scheme = TagSchemes.TryParse(parse.GetValue(InScheme)),
             Csv = GetCsv(parse),
+            FormatOption = "--from",
         };
+        if (Directory.Exists(path)) throw new LocusException($"{path} is a folder; give a data file");
         if (!File.Exists(path)) throw new FileNotFoundException($"Input file not found: {path}", path);
+        if (!await HasContentAsync(path, cancellationToken)) throw new LocusException($"{path}: the file is empty (no records to read)");
         var detect = options.Scheme is null && DataFormats.Resolve(path, options.Format, "--from") == DataFormat.Conll;
         if (detect) options.Scheme = await ConllReader.DetectSchemeAsync(path, cancellationToken);
         return (options, detect);
+    }
+
+    // An empty data file is almost always a mistake (a failed export, the wrong path); reporting "0 records, valid"
+    // hides it. Reads only up to the first non-blank line.
+    private static async Task<bool> HasContentAsync(string path, CancellationToken cancellationToken)
+    {
+        using var reader = DataFiles.OpenText(path);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            if (!string.IsNullOrWhiteSpace(line)) return true;
+        return false;
     }
 
     /// <summary>The task of the file, failing with a clear message when it cannot be told.</summary>

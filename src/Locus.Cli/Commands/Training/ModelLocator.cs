@@ -5,7 +5,7 @@ namespace Locus.Cli.Commands.Training;
 
 /// <summary>
 /// Finds the model folder a user means: a model folder itself, a run version folder (its <c>model</c>), or a run's
-/// name folder (the promoted version's model, else the latest version's), so that <c>locus eval --model runs/NAME</c>
+/// name folder (the promoted version's model, else the latest completed version's), so that <c>locus eval --model runs/NAME</c>
 /// scores what <c>locus specialize --out runs/NAME</c> produced.
 /// </summary>
 internal static class ModelLocator
@@ -23,6 +23,8 @@ internal static class ModelLocator
         throw new LocusException($"run '{run}' has no trained model yet (did it finish? see 'locus runs show')");
     }
 
+    // The promoted version when there is one, else the latest completed version: an unfinished latest version
+    // (running, interrupted, failed) may hold a half-trained model or none.
     private static async Task<string?> NamedRunAsync(string path, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path.TrimEnd('/', Path.DirectorySeparatorChar));
@@ -30,7 +32,12 @@ internal static class ModelLocator
         var store = new RunStore(root);
         var name = Path.GetFileName(full);
         if (RunNames.Problem(name) is not null || store.ListVersions(name).Count == 0) return null;
-        var promoted = (await store.ReadPromotionAsync(name, cancellationToken)).Promoted is not null;
-        return (await store.ResolveAsync($"{name}/{(promoted ? "promoted" : "latest")}", cancellationToken)).Folder;
+        if ((await store.ReadPromotionAsync(name, cancellationToken)).Promoted is not null)
+            return (await store.ResolveAsync($"{name}/promoted", cancellationToken)).Folder;
+        var versions = await store.ListAsync(name, cancellationToken);
+        if (versions.LastOrDefault(v => v.Manifest?.Status == RunStatus.Completed) is { } completed) return completed.Run.Folder;
+        var latest = versions[^1];
+        var status = latest.Manifest?.Status.ToString().ToLowerInvariant() ?? "corrupt";
+        throw new LocusException($"run '{name}' has no completed version yet (latest: {latest.Run} is {status}); finish it by rerunning 'locus specialize', or name a version: {path}/vN");
     }
 }

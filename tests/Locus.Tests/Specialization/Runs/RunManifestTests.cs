@@ -74,8 +74,8 @@ public class RunManifestTests
 
     [Theory]
     [InlineData("""{"id": """, 1, "id", "end of the JSON")]
-    [InlineData("""{"schema_version": 1, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "exploded", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, "status", "could not be converted")]
-    [InlineData("""{"schema_version": 1, "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, null, "missing required properties including: 'id'")]
+    [InlineData("""{"schema_version": 1, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "exploded", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, "status", "the value is not one this field accepts")]
+    [InlineData("""{"schema_version": 1, "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, null, "missing required field(s) 'id'")]
     [InlineData("""{"schema_version": 9, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 0, "schema_version", "9 is not a layout")]
     [InlineData("""{"schema_version": 1, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "running", "task": "ner", "inputs": [{"path": "a", "sha256": "xyz", "bytes": 1}], "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 0, "inputs[0].sha256", "'xyz' is not a SHA-256")]
     public async Task CorruptManifestsAreReportedWithFileFieldAndProblem(string content, int line, string? field, string problem)
