@@ -121,10 +121,10 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
 
         var synthetic = await stages.StageAsync("synthesize", [Data("seeds-train.jsonl")], async () =>
         {
-            options.Llm.CacheFolder ??= run.PathOf("llm-cache");
             using var retriever = hasCorpus ? CorpusRetrieval.Open(indexFolder) : null;
             var outcome = await SynthesisStep.RunAsync(options, schema, split.Train, retriever, allSeedTexts,
-                new SynchronousProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken);
+                new SynchronousProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken,
+                llmCacheFolder: options.Llm.CacheFolder ?? LlmCacheFolder(run.Reference.Name));
             await ExampleFiles.WriteAsync(run.PathOf(Data("synthetic.jsonl")), outcome.Examples, cancellationToken);
             await RejectedSampleFile.WriteAsync(run.PathOf(Data("synthesis-rejects.jsonl")), outcome.Rejects, cancellationToken);
             var mode = outcome.Mode.ToString().ToLowerInvariant();
@@ -213,6 +213,13 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         await run.AddArtefactAsync("model", "model", cancellationToken);
         return new SpecializeResult(run.Reference, modelFolder, metrics, Resumed: false, stages.Reused);
     }
+
+    /// <summary>
+    /// The LLM response cache of run <paramref name="name"/>: <c>RUNSTORE/NAME/llm-cache</c>, beside its versions and
+    /// shared by them (answers are keyed by endpoint, model, prompt and sampling settings), so that rerunning a completed
+    /// run, which makes a new version, repeats no call. <c>LOCUS_LLM_CACHE</c> names another folder.
+    /// </summary>
+    public string LlmCacheFolder(string name) => Path.Combine(store.NameFolder(name), "llm-cache");
 
     private async Task<(ActiveRun Run, ResumePlan? Plan)> OpenRunAsync(string name, SpecializeOptions options, JsonObject settings,
         IReadOnlyDictionary<string, string> fingerprints, CancellationToken cancellationToken)

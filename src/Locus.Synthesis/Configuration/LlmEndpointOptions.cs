@@ -139,6 +139,9 @@ public sealed class LlmEndpointOptions
     public LlmEndpointRecord ToRecord() => new(RedactedEndpoint, Model, !string.IsNullOrEmpty(ApiKey), Temperature, MaxOutputTokens,
         MaxConcurrency, Timeout.TotalSeconds, MaxRetries, CacheFolder, PromptPricePer1KTokens, CompletionPricePer1KTokens, JsonMode);
 
+    /// <summary>A copy of these options (to change one setting for one use without touching the caller's).</summary>
+    public LlmEndpointOptions Clone() => (LlmEndpointOptions)MemberwiseClone();
+
     /// <summary>A one-line description without the API key.</summary>
     public override string ToString() => ToRecord().ToString();
 }

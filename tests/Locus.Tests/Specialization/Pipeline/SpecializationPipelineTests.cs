@@ -103,10 +103,20 @@ public sealed class SpecializationPipelineTests
         var record = await File.ReadAllTextAsync(Path.Combine(result.Run.Folder, RunStore.ManifestFileName));
         Assert.DoesNotContain(SynthesisFixtures.ApiKey, record);
         Assert.Contains("\"synthesis_mode_used\": \"llm\"", record);
-        Assert.True(Directory.EnumerateFiles(Path.Combine(result.Run.Folder, "llm-cache"), "*", SearchOption.AllDirectories).Any());
         var manifest = await store.LoadAsync(result.Run);
         Assert.Equal(4, manifest.FindStage("synthesize")!.Counts["requests"]);
         Assert.True(manifest.FindStage("synthesize")!.Counts["prompt_tokens"] > 0);
+
+        // The response cache belongs to the run name, not to one version: rerunning the completed run (which makes
+        // v2) is answered from it without a single call.
+        Assert.Null(options.Llm.CacheFolder);
+        Assert.False(Directory.Exists(Path.Combine(result.Run.Folder, "llm-cache")));
+        Assert.Equal(4, Directory.EnumerateFiles(Path.Combine(fixture.RunsRoot, "llm", "llm-cache"), "*.json", SearchOption.AllDirectories).Count());
+        var rerun = await new SpecializationPipeline(store).RunAsync("llm", options);
+        Assert.Equal(2, rerun.Run.Version);
+        Assert.Equal(4, server.ChatCalls);
+        var rerunSynthetic = await ExampleFiles.ReadAsync(Path.Combine(rerun.Run.Folder, "data", "synthetic.jsonl"), DataTask.Ner, default);
+        Assert.Equal(synthetic.Select(e => e.Example.Text), rerunSynthetic.Select(e => e.Example.Text));
     }
 
     [Fact]
