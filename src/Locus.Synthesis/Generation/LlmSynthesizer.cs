@@ -132,6 +132,9 @@ public sealed class LlmSynthesizer
         return new SynthesisResult(accepted, rejects, summaries, runLedger.Totals, runLedger.Calls);
     }
 
+    /// <summary>Null when the answer has the expected shape (a JSON object with an examples array), else the problem.</summary>
+    private static string? CheckAnswer(string answer) => LlmJsonOutput.TryReadExamples(answer, out var problem) is null ? problem : null;
+
     /// <summary>The texts of the answer's items that read as examples of the task (for later retrieval queries).</summary>
     private static IReadOnlyList<string> UsableTexts(ISynthesisTaskFormat format, string answer)
     {
@@ -164,7 +167,10 @@ public sealed class LlmSynthesizer
         }
 
         var messages = MetaPrompt.Build(format, new PromptInputs(schema, promptSeeds, context, _options.ExamplesPerRequest, focus, _options.DomainConstraints));
-        var request = new LlmRequest(messages, round, index) { OutputSchema = format.OutputSchema, Seed = DeterministicSeed.Mix(_options.Seed, round, index, 1) };
+        var request = new LlmRequest(messages, round, index)
+        {
+            OutputSchema = format.OutputSchema, Seed = DeterministicSeed.Mix(_options.Seed, round, index, 1), CheckAnswer = CheckAnswer,
+        };
         return (request, context);
     }
 

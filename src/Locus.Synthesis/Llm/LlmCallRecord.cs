@@ -15,7 +15,8 @@ public sealed record RetryEvent(int Attempt, string Reason, TimeSpan Delay);
 /// <param name="CompletionTokens">Completion tokens the server reported, or null.</param>
 /// <param name="Cost">Cost of this call from the configured prices; 0 for cached answers; null when no price is configured.</param>
 /// <param name="Attempts">HTTP attempts made (0 for cached answers).</param>
-/// <param name="Retries">The retries, in order.</param>
+/// <param name="Retries">The retries, in order (transient failures and malformed answers).</param>
+/// <param name="MalformedAnswers">Answers that arrived but did not parse (each one retried while retries were left; none cached).</param>
 public sealed record LlmCallRecord(
     string Key,
     int Round,
@@ -25,7 +26,8 @@ public sealed record LlmCallRecord(
     long? CompletionTokens,
     decimal? Cost,
     int Attempts,
-    IReadOnlyList<RetryEvent> Retries);
+    IReadOnlyList<RetryEvent> Retries,
+    int MalformedAnswers = 0);
 
 /// <summary>The text of an answer and its accounting.</summary>
 /// <param name="Text">The assistant message's text.</param>
