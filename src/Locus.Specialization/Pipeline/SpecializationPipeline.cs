@@ -130,9 +130,16 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             var mode = outcome.Mode.ToString().ToLowerInvariant();
             await run.UpdateAsync(m => m.Settings["synthesis_mode_used"] = mode, cancellationToken);
             var counts = new List<(string, long)> { ("produced", outcome.Examples.Count), ("rejected", outcome.Rejects.Count) };
-            if (outcome.Usage is { } usage) counts.AddRange([("prompt_tokens", usage.PromptTokens), ("completion_tokens", usage.CompletionTokens), ("requests", usage.Requests)]);
+            var calls = "";
+            if (outcome.Usage is { } usage)
+            {
+                counts.AddRange([("prompt_tokens", usage.PromptTokens), ("completion_tokens", usage.CompletionTokens), ("requests", usage.Requests),
+                    ("cache_hits", usage.CachedRequests), ("http_attempts", usage.HttpAttempts), ("retries", usage.Retries), ("stalls", usage.Stalls),
+                    ("malformed_answers", usage.MalformedAnswers)]);
+                calls = string.Create(CultureInfo.InvariantCulture, $"; {usage.Requests} requests ({usage.CachedRequests} from the cache), {usage.HttpAttempts} HTTP attempts, {usage.Retries} retries, {usage.Stalls} stalls, {usage.MalformedAnswers} malformed answers, {usage.PromptTokens:N0} + {usage.CompletionTokens:N0} tokens");
+            }
             return (outcome.Examples, Outcome([Data("synthetic.jsonl"), Data("synthesis-rejects.jsonl")],
-                $"{mode} synthesis: {outcome.Examples.Count} examples kept, {outcome.Rejects.Count} rejected", [.. counts]));
+                $"{mode} synthesis: {outcome.Examples.Count} examples kept, {outcome.Rejects.Count} rejected{calls}", [.. counts]));
         }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("synthetic.jsonl")), options.Task, cancellationToken));
 
         var seedsPerLabel = MostSeedsOfAnyLabel(split.Train);

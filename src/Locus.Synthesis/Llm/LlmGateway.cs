@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 
 namespace Locus.Synthesis;
 
@@ -211,7 +212,7 @@ public sealed class LlmGateway : IDisposable
                 {
                     var reason = TransientFailures.Describe(args.Outcome.Exception!, Options.Timeout, _redactor);
                     if (args.Context.Properties.TryGetValue(RetriesKey, out var events))
-                        events.Add(new RetryEvent(args.AttemptNumber + 1, reason, args.RetryDelay));
+                        events.Add(new RetryEvent(args.AttemptNumber + 1, reason, args.RetryDelay, Stall: args.Outcome.Exception is TimeoutRejectedException));
                     _logger.LogWarning("LLM attempt {Attempt} failed ({Reason}); retrying in {Delay:0.###} s",
                         args.AttemptNumber + 1, reason, args.RetryDelay.TotalSeconds);
                     return default;

@@ -98,7 +98,12 @@ public sealed class LlmGatewayTests
 
         Assert.Equal("in time", response.Text);
         Assert.Equal(2, response.Call.Attempts);
-        Assert.Contains("no answer within", Assert.Single(response.Call.Retries).Reason);
+        var retry = Assert.Single(response.Call.Retries);
+        Assert.Contains("no answer within", retry.Reason);
+        Assert.True(retry.Stall);
+        Assert.Equal(1, response.Call.Stalls);
+        Assert.Equal(1, gateway.Usage.Totals.Stalls);
+        Assert.Equal(1, gateway.Usage.Totals.Retries);
     }
 
     [Fact]
