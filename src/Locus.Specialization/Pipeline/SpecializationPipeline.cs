@@ -44,6 +44,9 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         IProgress<TrainingProgress>? trainingProgress = null, CancellationToken cancellationToken = default)
     {
         Validate(options);
+        // A wrong key, URL or model, or a server that is not running, is found in seconds, before any long stage.
+        if (SynthesisStep.Resolve(options) == SynthesisMode.Llm)
+            await LlmPreflight.CheckAsync(options.Llm, _logger, cancellationToken: cancellationToken);
         var stageSettings = StageSettings(options);
         var fingerprints = stageSettings.ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
         var settings = Settings(options, stageSettings);

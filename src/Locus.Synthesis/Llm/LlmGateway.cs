@@ -198,7 +198,9 @@ public sealed class LlmGateway : IDisposable
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e)),
+                // A refused connection is retried once, a host name that does not resolve never.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e)
+                    && args.AttemptNumber < TransientFailures.RetryLimit(e, Options.MaxRetries)),
                 MaxRetryAttempts = Options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
