@@ -34,7 +34,7 @@ public static class SpecializeCommand
         var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 };
         var neighbours = new Option<int>("--neighbours") { Description = "Corpus sentences retrieved per training seed.", DefaultValueFactory = _ => 32 };
         var synthesis = new Option<SynthesisMode>("--synthesis") { Description = "Synthetic data: Auto (an LLM when LOCUS_LLM_ENDPOINT/MODEL are set, else Offline), Llm, Offline or None.", DefaultValueFactory = _ => SynthesisMode.Auto };
-        var llmEndpoint = new Option<Uri?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
+        var llmEndpoint = new Option<string?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
         var llmModel = new Option<string?>("--llm-model") { Description = "LLM model name (overrides LOCUS_LLM_MODEL)." };
         var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds };
         var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 };
@@ -54,7 +54,13 @@ public static class SpecializeCommand
             var console = parse.InvocationConfiguration;
             var dataTask = CommandInputs.ParseTask(parse.GetValue(task)!);
             var llm = LlmEndpointOptions.FromEnvironment();
-            if (parse.GetValue(llmEndpoint) is { } endpoint) llm.Endpoint = endpoint;
+            if (parse.GetValue(llmEndpoint) is { } endpoint)
+            {
+                // System.CommandLine has no Uri parser: an Option<Uri> failed with a stack trace on every value.
+                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                    throw new LocusException($"--llm-endpoint: '{endpoint}' is not an http(s) URL (e.g. http://localhost:11434/v1).");
+                llm.Endpoint = uri;
+            }
             if (parse.GetValue(llmModel) is { } model) llm.Model = model;
             var options = new SpecializeOptions
             {
