@@ -23,7 +23,7 @@ public static class PredictCommand
         foreach (var option in new Option[] { model, input, output, baseModel, batch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel));
+            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel), CliLogging.Logger);
             var texts = new List<string>();
             await foreach (var text in TextCorpus.ReadAsync([parse.GetValue(input)!], cancellationToken)) texts.Add(text);
 

@@ -45,7 +45,7 @@ public static class PretrainCommand
                 },
             };
             var console = parse.InvocationConfiguration;
-            var result = await new Pretrainer().RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
+            var result = await new Pretrainer(CliLogging.Logger).RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
             if (parse.GetValue(json))
             {
                 console.Output.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

@@ -74,7 +74,7 @@ public static class SpecializeCommand
                 MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
             };
             var (root, name) = SplitRunPath(parse.GetValue(output)!);
-            var pipeline = new SpecializationPipeline(new RunStore(root));
+            var pipeline = new SpecializationPipeline(new RunStore(root), CliLogging.Logger);
             var result = await pipeline.RunAsync(name, options,
                 new SynchronousProgress<SpecializeProgress>(p => console.Error.WriteLine($"[{p.Stage}] {p.Message}")),
                 new TrainingProgressPrinter(console.Error, "train"), cancellationToken);

@@ -40,7 +40,7 @@ public static class TrainCommand
             var options = fineTune.Build(parse, dataTask);
             var mode = options.Mode;
             var basePath = await CommandInputs.ResolveModelAsync(parse.GetValue(baseModel)!, cancellationToken);
-            using var model = new FineTuner().Train(basePath, trainExamples, devExamples, labels, options, parse.GetValue(output)!, out var result,
+            using var model = new FineTuner(CliLogging.Logger).Train(basePath, trainExamples, devExamples, labels, options, parse.GetValue(output)!, out var result,
                 new TrainingProgressPrinter(console.Error, "train"), cancellationToken);
 
             if (parse.GetValue(json))
