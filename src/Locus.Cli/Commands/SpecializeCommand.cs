@@ -75,9 +75,15 @@ public static class SpecializeCommand
             };
             var (root, name) = SplitRunPath(parse.GetValue(output)!);
             var pipeline = new SpecializationPipeline(new RunStore(root), CliLogging.Logger);
+            // Training progress is printed under the stage that trains: the teacher's under [self-train], the student's under [train].
+            var stage = "train";
             var result = await pipeline.RunAsync(name, options,
-                new SynchronousProgress<SpecializeProgress>(p => console.Error.WriteLine($"[{p.Stage}] {p.Message}")),
-                new TrainingProgressPrinter(console.Error, "train"), cancellationToken);
+                new SynchronousProgress<SpecializeProgress>(p =>
+                {
+                    stage = p.Stage;
+                    console.Error.WriteLine($"[{p.Stage}] {p.Message}");
+                }),
+                new TrainingProgressPrinter(console.Error, () => stage), cancellationToken);
 
             if (parse.GetValue(json))
             {

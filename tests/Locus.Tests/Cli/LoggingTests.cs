@@ -27,7 +27,7 @@ public sealed class LoggingTests
     }
 
     [Fact]
-    public async Task SpecializePrintsLibraryWarnings()
+    public async Task SpecializePrintsLibraryWarningsAndTheTeachersTrainingUnderSelfTrain()
     {
         using var fixture = new PipelineFixture();
         // The first chat call fails once: the gateway's warning about the retry must reach standard error.
@@ -41,5 +41,11 @@ public sealed class LoggingTests
         Assert.Contains(lines, l => l.StartsWith("warning: LLM attempt 1 failed (HTTP 500", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("[synthesize] llm synthesis:", StringComparison.Ordinal) && l.Contains("1 retries"));
 
+        var selfTrainStart = lines.IndexOf("[self-train] started");
+        var trainStart = lines.IndexOf("[train] started");
+        Assert.True(selfTrainStart >= 0 && trainStart > selfTrainStart, error);
+        // Every training line before the student's training belongs to the teacher, under [self-train].
+        Assert.DoesNotContain(lines.Take(trainStart), l => l.StartsWith("[train]", StringComparison.Ordinal));
+        Assert.Contains(lines.Skip(selfTrainStart).Take(trainStart - selfTrainStart), l => l.StartsWith("[self-train] epoch", StringComparison.OrdinalIgnoreCase));
     }
 }
