@@ -37,6 +37,11 @@ public static class SpecializeCommand
         var llmEndpoint = new Option<string?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
         var llmModel = new Option<string?>("--llm-model") { Description = "LLM model name (overrides LOCUS_LLM_MODEL)." };
         var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds };
+        var requestsPerRound = new Option<int>("--llm-requests-per-round")
+        {
+            Description = "Requests in each LLM synthesis round; 0 (default): max(4, LOCUS_LLM_MAX_CONCURRENCY). Fix it to keep cached answers when the concurrency changes.",
+            DefaultValueFactory = _ => 0,
+        }.InRange(0, null);
         var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 };
         var threshold = new Option<double?>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept (default: 0.8 for NER; halfway between chance and certainty, (1 + 1/K) / 2, for K labels)." };
         var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." };
@@ -44,7 +49,7 @@ public static class SpecializeCommand
         var fineTune = new FineTuneCommandOptions();
 
         var command = new Command("specialize", "Specialise an encoder from a few examples per label: retrieve, synthesise, self-train, fine-tune and evaluate, as a resumable versioned run.");
-        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, selfTraining, threshold, maxGenerated })
+        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, requestsPerRound, selfTraining, threshold, maxGenerated })
             command.Options.Add(option);
         fineTune.AddTo(command);
         command.Options.Add(json);
@@ -69,7 +74,10 @@ public static class SpecializeCommand
                 Corpus = parse.GetValue(corpus) ?? [], IndexFolder = parse.GetValue(index), TestPath = parse.GetValue(test),
                 RetrievalEncoder = RetrievalEncoder(parse.GetValue(retrievalEncoder)!),
                 DevFraction = parse.GetValue(devFraction), Seed = parse.GetValue(fineTune.Seed), NeighboursPerSeed = parse.GetValue(neighbours),
-                Synthesis = parse.GetValue(synthesis), Llm = llm, LlmSynthesis = new SynthesisOptions { Rounds = parse.GetValue(rounds) },
+                Synthesis = parse.GetValue(synthesis), Llm = llm, LlmSynthesis = new SynthesisOptions
+                {
+                    Rounds = parse.GetValue(rounds), RequestsPerRound = parse.GetValue(requestsPerRound) is > 0 and var perRound ? perRound : null,
+                },
                 SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
                 MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
             };

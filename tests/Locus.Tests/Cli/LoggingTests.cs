@@ -34,12 +34,12 @@ public sealed class LoggingTests
         using var server = new FakeOpenAiServer((_, call) => call == 0 ? FakeReply.Error(500, "busy") : SynthesisFixtures.DistinctNerReply(call));
         var run = Path.Combine(fixture.RunsRoot, "logged");
         var (code, _, error) = await CliRun.Locus("specialize", "--task", "ner", "--schema", fixture.Schema, "--seeds", fixture.Seeds, "--corpus", fixture.Corpus,
-            "--base", fixture.BaseModel, "--out", run, "--llm-endpoint", server.Endpoint.ToString(), "--llm-model", "fake-model", "--llm-rounds", "1",
+            "--base", fixture.BaseModel, "--out", run, "--llm-endpoint", server.Endpoint.ToString(), "--llm-model", "fake-model", "--llm-rounds", "1", "--llm-requests-per-round", "3",
             "--self-training-rounds", "1", "--epochs", "2", "--lr", "1e-2", "--rank", "4", "--max-length", "32", "--stride", "8");
         Assert.True(code == 0, error);
         var lines = error.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.Contains(lines, l => l.StartsWith("warning: LLM attempt 1 failed (HTTP 500", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("[synthesize] llm synthesis:", StringComparison.Ordinal) && l.Contains("1 retries"));
+        Assert.Contains(lines, l => l.StartsWith("[synthesize] llm synthesis:", StringComparison.Ordinal) && l.Contains("3 requests (0 from the cache), 4 HTTP attempts, 1 retries"));
 
         var selfTrainStart = lines.IndexOf("[self-train] started");
         var trainStart = lines.IndexOf("[train] started");
