@@ -44,12 +44,13 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         IProgress<TrainingProgress>? trainingProgress = null, CancellationToken cancellationToken = default)
     {
         Validate(options);
-        // A wrong key, URL or model, or a server that is not running, is found in seconds, before any long stage.
-        if (SynthesisStep.Resolve(options) == SynthesisMode.Llm)
-            await LlmPreflight.CheckAsync(options.Llm, _logger, cancellationToken: cancellationToken);
         var stageSettings = StageSettings(options);
         var fingerprints = stageSettings.ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
         var settings = Settings(options, stageSettings);
+        // A wrong key, URL or model, or a server that is not running, is found in seconds, before any long stage (and
+        // before a run version is made); a resumed run whose LLM stage is already done does not need the endpoint.
+        if (SynthesisStep.Resolve(options) == SynthesisMode.Llm && !await SynthesisDoneInResumableRunAsync(name, settings, cancellationToken))
+            await LlmPreflight.CheckAsync(options.Llm, _logger, cancellationToken: cancellationToken);
         var (run, plan) = await OpenRunAsync(name, options, settings, fingerprints, cancellationToken);
         var stages = new StageRunner(run, plan, fingerprints, progress, cancellationToken);
         try
@@ -230,6 +231,15 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
     /// run, which makes a new version, repeats no call. <c>LOCUS_LLM_CACHE</c> names another folder.
     /// </summary>
     public string LlmCacheFolder(string name) => Path.Combine(store.NameFolder(name), "llm-cache");
+
+    /// <summary>Whether an unfinished version with the same settings has completed its synthesize stage (read only).</summary>
+    private async Task<bool> SynthesisDoneInResumableRunAsync(string name, JsonObject settings, CancellationToken cancellationToken)
+    {
+        if (await store.FindResumableAsync(name, cancellationToken) is not { } unfinished) return false;
+        var manifest = await store.LoadAsync(unfinished, cancellationToken);
+        manifest.Settings.Remove("synthesis_mode_used");
+        return ContentHash.OfJson(manifest.Settings) == ContentHash.OfJson(settings) && manifest.FindStage("synthesize")?.Status == StageStatus.Completed;
+    }
 
     private async Task<(ActiveRun Run, ResumePlan? Plan)> OpenRunAsync(string name, SpecializeOptions options, JsonObject settings,
         IReadOnlyDictionary<string, string> fingerprints, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Locus.Specialization.Pipeline;
 using Locus.Specialization.Runs;
 using Locus.Synthesis;
 using Locus.Tests.Specialization.Pipeline;
+using Locus.Training.Trainer;
 using Microsoft.Extensions.AI;
 
 namespace Locus.Tests.Synthesis;
@@ -120,5 +121,40 @@ public sealed class LlmPreflightTests
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
         Assert.Contains("connection refused", error.Message);
         Assert.Empty(store.ListVersions("dead")); // failed before split and retrieve: no run version at all
+    }
+
+    private sealed class Recorder<T>(Action<T> onReport) : IProgress<T>
+    {
+        public void Report(T value) => onReport(value);
+    }
+
+    [Fact]
+    public async Task AResumedRunWhoseLlmStageIsDoneNeedsNoEndpoint()
+    {
+        using var fixture = new PipelineFixture();
+        var server = new FakeOpenAiServer((_, call) => SynthesisFixtures.DistinctNerReply(call));
+        var options = fixture.Options(SynthesisMode.Auto);
+        options = new SpecializeOptions
+        {
+            Task = options.Task, SchemaPath = options.SchemaPath, SeedsPath = options.SeedsPath, BaseModel = options.BaseModel, Corpus = options.Corpus,
+            TestPath = options.TestPath, FineTune = options.FineTune, SelfTrainingRounds = 0, Llm = SynthesisFixtures.Options(server),
+            LlmSynthesis = new SynthesisOptions { Rounds = 1, RequestsPerRound = 2, ExamplesPerRequest = 2, RetrievedPerRequest = 0 },
+        };
+        var store = new RunStore(fixture.RunsRoot);
+        using var cancel = new CancellationTokenSource();
+        var training = false;
+        var stages = new Recorder<SpecializeProgress>(p => training |= p is { Stage: "train", Message: "started" });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SpecializationPipeline(store).RunAsync("resume", options, stages,
+            new Recorder<TrainingProgress>(_ => { if (training) cancel.Cancel(); }), cancel.Token));
+        server.Dispose(); // the endpoint is gone: connections to it are refused
+
+        var resumed = await new SpecializationPipeline(store).RunAsync("resume", options);
+        Assert.True(resumed.Resumed);
+        Assert.Contains("synthesize", resumed.ReusedStages);
+
+        // A new run (a new version) does need it, and says so at once.
+        var error = await Assert.ThrowsAsync<LocusException>(() => new SpecializationPipeline(store).RunAsync("resume", options));
+        Assert.Contains("connection refused", error.Message);
+        Assert.Single(store.ListVersions("resume"));
     }
 }
