@@ -9,6 +9,7 @@ var benches = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal
     ["fewshot"] = FewShotBench.Run,
     ["finetune"] = FineTuneBench.Run,
     ["finetune-step"] = FineTuneBench.RunStep, // the child process of "finetune"
+    ["llm-throughput"] = LlmThroughputBench.Run,
     ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),
     ["sentence-encoder"] = SentenceEncoderBench.Run,
 };

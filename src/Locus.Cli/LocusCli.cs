@@ -18,10 +18,18 @@ public static class LocusCli
     /// <summary>Exit code for a command line that does not parse or names something that does not exist.</summary>
     public const int Usage = 2;
 
+    /// <summary>The global option that turns on debug logging.</summary>
+    public const string VerboseOption = "--verbose";
+
+    /// <summary>The global option that limits logging to errors.</summary>
+    public const string QuietOption = "--quiet";
+
     /// <summary>Builds the command tree: one factory per top-level command.</summary>
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("Locus: specialised NER and text-classification models from a handful of examples, and a map of models.");
+        root.Options.Add(new Option<bool>(VerboseOption) { Description = "Log everything down to debug messages on standard error (default: warnings and errors).", Recursive = true });
+        root.Options.Add(new Option<bool>(QuietOption) { Description = "Log errors only (progress lines are still printed).", Recursive = true });
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
@@ -50,6 +58,14 @@ public static class LocusCli
             return Usage;
         }
 
+        var verbose = parse.GetValue<bool>(VerboseOption);
+        var quiet = parse.GetValue<bool>(QuietOption);
+        if (verbose && quiet)
+        {
+            error.WriteLine($"error: {VerboseOption} and {QuietOption} exclude each other.");
+            return Usage;
+        }
+        using var logging = CliLogging.Start(error, CliLogging.LevelFor(verbose, quiet));
         using var termination = new TerminationSignals(error);
         try
         {

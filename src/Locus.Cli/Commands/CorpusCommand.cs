@@ -101,7 +101,7 @@ public static class CorpusCommand
             spec ??= requested;
             var sampleSize = parse.GetValue(idfSample);
             var reader = new CorpusReader(options.Format, options.TextField);
-            var sentenceEncoder = spec.Create(directory, () => reader.ReadSentences(files, cancellationToken).Take(sampleSize));
+            var sentenceEncoder = spec.Create(directory, () => reader.ReadSentences(files, cancellationToken).Take(sampleSize), CliLogging.Logger);
             using var disposeEncoder = sentenceEncoder as IDisposable;
             spec.Save(directory);
             using var cached = parse.GetValue(cache) is { } cacheDirectory ? new CachedSentenceEncoder(sentenceEncoder, cacheDirectory) : null;
@@ -113,7 +113,7 @@ public static class CorpusCommand
                 lastReport.Restart();
                 error.WriteLine(Describe(p));
             });
-            var result = await new CorpusIngestor(options).IngestAsync(files, directory, (ISentenceEncoder?)cached ?? sentenceEncoder, progress, cancellationToken);
+            var result = await new CorpusIngestor(options, CliLogging.Logger).IngestAsync(files, directory, (ISentenceEncoder?)cached ?? sentenceEncoder, progress, cancellationToken);
             if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(result, Json));
             else output.WriteLine($"done: {Describe(result)}");
             return LocusCli.Ok;

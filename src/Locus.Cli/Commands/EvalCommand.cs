@@ -24,7 +24,7 @@ public static class EvalCommand
         foreach (var option in new Option[] { model, data, baseModel, json, batch }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel));
+            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel), CliLogging.Logger);
             var task = trained.IsNer ? DataTask.Ner : DataTask.Classification;
             var examples = await CommandInputs.ReadExamplesAsync(parse.GetValue(data)!, task, cancellationToken);
             var output = parse.InvocationConfiguration.Output;

@@ -19,7 +19,7 @@ public static class MergeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken);
-            using var trained = TrainedModel.Load(folder, parse.GetValue(baseModel));
+            using var trained = TrainedModel.Load(folder, parse.GetValue(baseModel), CliLogging.Logger);
             if (trained.Lora is null) throw new LocusException($"{folder} is a full model, not an adapter: there is nothing to merge");
             trained.SaveMerged(parse.GetValue(output)!, folder);
             parse.InvocationConfiguration.Output.WriteLine($"merged model written to {parse.GetValue(output)}");

@@ -43,7 +43,7 @@ public static class ModelCommand
             if (parse.GetValue(revision) is { } pinned) modelId = new HubModelId(modelId.RepoId, pinned);
 
             using var http = HubModelResolver.CreateHttpClient();
-            var resolver = new HubModelResolver(http, options);
+            var resolver = new HubModelResolver(http, options, CliLogging.LoggerFor<HubModelResolver>());
             var resolved = await resolver.DownloadAsync(modelId, new LineProgress(error), cancellationToken);
             if (parse.GetValue(json)) output.WriteLine(ToJson(resolved));
             else output.WriteLine(resolved.Folder);

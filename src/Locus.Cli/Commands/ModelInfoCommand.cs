@@ -44,7 +44,7 @@ public static class ModelInfoCommand
             if (parse.GetValue(cacheDir) is { } folder) options.CacheDirectory = folder;
             if (parse.GetValue(endpoint) is { } address) options.Endpoint = address.TrimEnd('/');
             using var http = HubModelResolver.CreateHttpClient();
-            var resolved = await new HubModelResolver(http, options)
+            var resolved = await new HubModelResolver(http, options, CliLogging.LoggerFor<HubModelResolver>())
                 .ResolveAsync(parse.GetValue(model)!, new ModelCommand.LineProgress(parse.InvocationConfiguration.Error), cancellationToken);
 
             var report = Inspect(resolved, parse.GetValue(text)!);

@@ -28,7 +28,7 @@ public static class PredictCommand
             var inputPath = parse.GetValue(input)!;
             if (Directory.Exists(inputPath)) throw new LocusException($"--in {inputPath} is a folder; give a file of texts");
             if (!File.Exists(inputPath)) throw new FileNotFoundException($"--in {inputPath}: file not found", inputPath);
-            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel));
+            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel), CliLogging.Logger);
             var texts = new List<string>();
             await foreach (var text in TextCorpus.ReadAsync([parse.GetValue(input)!], cancellationToken)) texts.Add(text);
 

@@ -47,7 +47,7 @@ public static class PretrainCommand
             var console = parse.InvocationConfiguration;
             if (Directory.Exists(Pretrainer.CheckpointFolder(options.OutputFolder)))
                 console.Error.WriteLine($"note: resuming from the checkpoint in {Pretrainer.CheckpointFolder(options.OutputFolder)} (delete it to start over)");
-            var result = await new Pretrainer().RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
+            var result = await new Pretrainer(CliLogging.Logger).RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
             if (parse.GetValue(json))
             {
                 console.Output.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

@@ -37,10 +37,13 @@ public static class QuickstartCommand
                 ["predict", "--model", P("runs/tech-ner"), "--in", P("corpus.txt"), "--out", P("predictions.jsonl")],
                 ["runs", "list", "--root", P("runs")],
             ];
+            // Each step runs as its own invocation: the logging options go along.
+            string[] logging = parse.GetValue<bool>(LocusCli.VerboseOption) ? [LocusCli.VerboseOption]
+                : parse.GetValue<bool>(LocusCli.QuietOption) ? [LocusCli.QuietOption] : [];
             foreach (var step in steps)
             {
                 output.WriteLine($"$ locus {string.Join(' ', step)}");
-                var code = await LocusCli.RunAsync(step, output, error);
+                var code = await LocusCli.RunAsync([.. step, .. logging], output, error);
                 if (code != LocusCli.Ok) return code;
                 output.WriteLine();
             }

@@ -34,9 +34,14 @@ public static class SpecializeCommand
         var devFraction = new Option<double>("--dev-fraction") { Description = "Share of the seeds held out (per label) for early stopping and model selection.", DefaultValueFactory = _ => 0.2 }.InRange(0, 0.9, exclusiveMin: true);
         var neighbours = new Option<int>("--neighbours") { Description = "Corpus sentences retrieved per training seed.", DefaultValueFactory = _ => 32 }.InRange(1, 10_000);
         var synthesis = new Option<SynthesisMode>("--synthesis") { Description = "Synthetic data: Auto (an LLM when LOCUS_LLM_ENDPOINT/MODEL are set, else Offline), Llm, Offline or None.", DefaultValueFactory = _ => SynthesisMode.Auto };
-        var llmEndpoint = new Option<Uri?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
+        var llmEndpoint = new Option<string?>("--llm-endpoint") { Description = "OpenAI-compatible endpoint (overrides LOCUS_LLM_ENDPOINT); the key is read from LOCUS_LLM_API_KEY or OPENAI_API_KEY only." };
         var llmModel = new Option<string?>("--llm-model") { Description = "LLM model name (overrides LOCUS_LLM_MODEL)." };
         var rounds = new Option<int>("--llm-rounds") { Description = "Retrieval-augmented LLM synthesis rounds.", DefaultValueFactory = _ => new SynthesisOptions().Rounds }.InRange(1, 100);
+        var requestsPerRound = new Option<int>("--llm-requests-per-round")
+        {
+            Description = "Requests in each LLM synthesis round; 0 (default): max(4, LOCUS_LLM_MAX_CONCURRENCY). Fix it to keep cached answers when the concurrency changes.",
+            DefaultValueFactory = _ => 0,
+        }.InRange(0, null);
         var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 }.InRange(0, 100);
         var threshold = new Option<double?>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept (default: 0.8 for NER; halfway between chance and certainty, (1 + 1/K) / 2, for K labels)." }.InRange(0, 1);
         var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." }.InRange(0, null);
@@ -44,7 +49,7 @@ public static class SpecializeCommand
         var fineTune = new FineTuneCommandOptions();
 
         var command = new Command("specialize", "Specialise an encoder from a few examples per label: retrieve, synthesise, self-train, fine-tune and evaluate, as a resumable versioned run.");
-        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, selfTraining, threshold, maxGenerated })
+        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, requestsPerRound, selfTraining, threshold, maxGenerated })
             command.Options.Add(option);
         fineTune.AddTo(command);
         command.Options.Add(json);
@@ -54,7 +59,13 @@ public static class SpecializeCommand
             var console = parse.InvocationConfiguration;
             var dataTask = CommandInputs.ParseTask(parse.GetValue(task)!);
             var llm = LlmEndpointOptions.FromEnvironment();
-            if (parse.GetValue(llmEndpoint) is { } endpoint) llm.Endpoint = endpoint;
+            if (parse.GetValue(llmEndpoint) is { } endpoint)
+            {
+                // System.CommandLine has no Uri parser: an Option<Uri> failed with a stack trace on every value.
+                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                    throw new LocusException($"--llm-endpoint: '{endpoint}' is not an http(s) URL (e.g. http://localhost:11434/v1).");
+                llm.Endpoint = uri;
+            }
             if (parse.GetValue(llmModel) is { } model) llm.Model = model;
             var options = new SpecializeOptions
             {
@@ -63,15 +74,24 @@ public static class SpecializeCommand
                 Corpus = parse.GetValue(corpus) ?? [], IndexFolder = parse.GetValue(index), TestPath = parse.GetValue(test),
                 RetrievalEncoder = RetrievalEncoder(parse.GetValue(retrievalEncoder)!),
                 DevFraction = parse.GetValue(devFraction), Seed = parse.GetValue(fineTune.Seed), NeighboursPerSeed = parse.GetValue(neighbours),
-                Synthesis = parse.GetValue(synthesis), Llm = llm, LlmSynthesis = new SynthesisOptions { Rounds = parse.GetValue(rounds) },
+                Synthesis = parse.GetValue(synthesis), Llm = llm, LlmSynthesis = new SynthesisOptions
+                {
+                    Rounds = parse.GetValue(rounds), RequestsPerRound = parse.GetValue(requestsPerRound) is > 0 and var perRound ? perRound : null,
+                },
                 SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
                 MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
             };
             var (root, name) = RunOutPath.Split(parse.GetValue(output)!);
-            var pipeline = new SpecializationPipeline(new RunStore(root));
+            var pipeline = new SpecializationPipeline(new RunStore(root), CliLogging.Logger);
+            // Training progress is printed under the stage that trains: the teacher's under [self-train], the student's under [train].
+            var stage = "train";
             var result = await pipeline.RunAsync(name, options,
-                new SynchronousProgress<SpecializeProgress>(p => console.Error.WriteLine($"[{p.Stage}] {p.Message}")),
-                new TrainingProgressPrinter(console.Error, "train"), cancellationToken);
+                new SynchronousProgress<SpecializeProgress>(p =>
+                {
+                    stage = p.Stage;
+                    console.Error.WriteLine($"[{p.Stage}] {p.Message}");
+                }),
+                new TrainingProgressPrinter(console.Error, () => stage), cancellationToken);
 
             if (parse.GetValue(json))
             {

@@ -51,7 +51,7 @@ public static class TrainCommand
             // (an adapter beside a full model) stays with the new one.
             if (parse.GetValue(overwrite) && File.Exists(Path.Combine(parse.GetValue(output)!, TrainedModelManifest.FileName)))
                 Directory.Delete(parse.GetValue(output)!, recursive: true);
-            using var model = new FineTuner().Train(basePath, trainExamples, devExamples, labels, options, parse.GetValue(output)!, out var result,
+            using var model = new FineTuner(CliLogging.Logger).Train(basePath, trainExamples, devExamples, labels, options, parse.GetValue(output)!, out var result,
                 new TrainingProgressPrinter(console.Error, "train"), cancellationToken);
 
             if (parse.GetValue(json))

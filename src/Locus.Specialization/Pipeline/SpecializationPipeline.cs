@@ -55,6 +55,10 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         var stageSettings = StageSettings(options);
         var fingerprints = stageSettings.ToDictionary(p => p.Key, p => ContentHash.OfJson(p.Value), StringComparer.Ordinal);
         var settings = Settings(options, stageSettings);
+        // A wrong key, URL or model, or a server that is not running, is found in seconds, before any long stage (and
+        // before a run version is made); a resumed run whose LLM stage is already done does not need the endpoint.
+        if (SynthesisStep.Resolve(options) == SynthesisMode.Llm && !await SynthesisDoneInResumableRunAsync(name, settings, cancellationToken))
+            await LlmPreflight.CheckAsync(options.Llm, _logger, cancellationToken: cancellationToken);
         var (run, plan) = await OpenRunAsync(name, options, settings, fingerprints, cancellationToken);
         var stages = new StageRunner(run, plan, fingerprints, progress, cancellationToken);
         try
@@ -133,18 +137,25 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
 
         var synthetic = await stages.StageAsync("synthesize", [Data("seeds-train.jsonl")], async () =>
         {
-            options.Llm.CacheFolder ??= run.PathOf("llm-cache");
             using var retriever = hasCorpus ? CorpusRetrieval.Open(indexFolder) : null;
             var outcome = await SynthesisStep.RunAsync(options, schema, split.Train, retriever, allSeedTexts,
-                new SynchronousProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken);
+                new SynchronousProgress<string>(m => stages.Report("synthesize", m)), _logger, cancellationToken,
+                llmCacheFolder: options.Llm.CacheFolder ?? LlmCacheFolder(run.Reference.Name));
             await ExampleFiles.WriteAsync(run.PathOf(Data("synthetic.jsonl")), outcome.Examples, cancellationToken);
             await RejectedSampleFile.WriteAsync(run.PathOf(Data("synthesis-rejects.jsonl")), outcome.Rejects, cancellationToken);
             var mode = outcome.Mode.ToString().ToLowerInvariant();
             await run.UpdateAsync(m => m.Settings["synthesis_mode_used"] = mode, cancellationToken);
             var counts = new List<(string, long)> { ("produced", outcome.Examples.Count), ("rejected", outcome.Rejects.Count) };
-            if (outcome.Usage is { } usage) counts.AddRange([("prompt_tokens", usage.PromptTokens), ("completion_tokens", usage.CompletionTokens), ("requests", usage.Requests)]);
+            var calls = "";
+            if (outcome.Usage is { } usage)
+            {
+                counts.AddRange([("prompt_tokens", usage.PromptTokens), ("completion_tokens", usage.CompletionTokens), ("requests", usage.Requests),
+                    ("cache_hits", usage.CachedRequests), ("http_attempts", usage.HttpAttempts), ("retries", usage.Retries), ("stalls", usage.Stalls),
+                    ("malformed_answers", usage.MalformedAnswers)]);
+                calls = string.Create(CultureInfo.InvariantCulture, $"; {usage.Requests} requests ({usage.CachedRequests} from the cache), {usage.HttpAttempts} HTTP attempts, {usage.Retries} retries, {usage.Stalls} stalls, {usage.MalformedAnswers} malformed answers, {usage.PromptTokens:N0} + {usage.CompletionTokens:N0} tokens");
+            }
             return (outcome.Examples, Outcome([Data("synthetic.jsonl"), Data("synthesis-rejects.jsonl")],
-                $"{mode} synthesis: {outcome.Examples.Count} examples kept, {outcome.Rejects.Count} rejected", [.. counts]));
+                $"{mode} synthesis: {outcome.Examples.Count} examples kept, {outcome.Rejects.Count} rejected{calls}", [.. counts]));
         }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("synthetic.jsonl")), options.Task, cancellationToken));
 
         var seedsPerLabel = MostSeedsOfAnyLabel(split.Train);
@@ -224,6 +235,22 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         }, cancellationToken);
         await run.AddArtefactAsync("model", "model", cancellationToken);
         return new SpecializeResult(run.Reference, modelFolder, metrics, Resumed: false, stages.Reused);
+    }
+
+    /// <summary>
+    /// The LLM response cache of run <paramref name="name"/>: <c>RUNSTORE/NAME/llm-cache</c>, beside its versions and
+    /// shared by them (answers are keyed by endpoint, model, prompt and sampling settings), so that rerunning a completed
+    /// run, which makes a new version, repeats no call. <c>LOCUS_LLM_CACHE</c> names another folder.
+    /// </summary>
+    public string LlmCacheFolder(string name) => Path.Combine(store.NameFolder(name), "llm-cache");
+
+    /// <summary>Whether an unfinished version with the same settings has completed its synthesize stage (read only).</summary>
+    private async Task<bool> SynthesisDoneInResumableRunAsync(string name, JsonObject settings, CancellationToken cancellationToken)
+    {
+        if (await store.FindResumableAsync(name, cancellationToken) is not { } unfinished) return false;
+        var manifest = await store.LoadAsync(unfinished, cancellationToken);
+        manifest.Settings.Remove("synthesis_mode_used");
+        return ContentHash.OfJson(manifest.Settings) == ContentHash.OfJson(settings) && manifest.FindStage("synthesize")?.Status == StageStatus.Completed;
     }
 
     private async Task<(ActiveRun Run, ResumePlan? Plan)> OpenRunAsync(string name, SpecializeOptions options, JsonObject settings,

@@ -29,14 +29,18 @@ public static class SynthesisStep
     };
 
     /// <summary>Runs the stage on the training seeds.</summary>
+    /// <remarks><paramref name="llmCacheFolder"/>, when given, is the LLM response cache to use instead of <see cref="LlmEndpointOptions.CacheFolder"/> (which is left unchanged).</remarks>
     public static async Task<SynthesisOutcome> RunAsync(SpecializeOptions options, LabelSchema schema, IReadOnlyList<Example> seeds,
-        ISimilarTextRetriever? retriever, IEnumerable<string> excludedTexts, IProgress<string>? progress, ILogger logger, CancellationToken cancellationToken)
+        ISimilarTextRetriever? retriever, IEnumerable<string> excludedTexts, IProgress<string>? progress, ILogger logger, CancellationToken cancellationToken,
+        string? llmCacheFolder = null)
     {
         var mode = Resolve(options);
         switch (mode)
         {
             case SynthesisMode.Llm:
-                using (var gateway = LlmGateway.Create(options.Llm, logger))
+                var endpoint = options.Llm.Clone();
+                endpoint.CacheFolder = llmCacheFolder ?? endpoint.CacheFolder;
+                using (var gateway = LlmGateway.Create(endpoint, logger))
                 {
                     var synthesizer = new LlmSynthesizer(gateway, options.LlmSynthesis, retriever, logger);
                     var result = await synthesizer.SynthesizeAsync(schema, seeds,

@@ -36,6 +36,12 @@ public sealed class LlmEndpointOptions
     /// <summary>Retries after the first attempt on 408, 429, 5xx, network errors and timeouts.</summary>
     public int MaxRetries { get; set; } = 6;
 
+    /// <summary>
+    /// Further attempts for a request whose answer arrives (HTTP 200) but does not parse as the expected output
+    /// (<see cref="LlmRequest.CheckAnswer"/>); such answers are never cached, and the last one is returned as it is.
+    /// </summary>
+    public int MalformedAnswerRetries { get; set; } = 2;
+
     /// <summary>The first back-off delay; later ones double, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -96,6 +102,7 @@ public sealed class LlmEndpointOptions
         options.Timeout = Parse<TimeSpan>("LOCUS_LLM_TIMEOUT_SECONDS", options.Timeout,
             t => double.TryParse(t, NumberStyles.Float, invariant, out var v) ? TimeSpan.FromSeconds(v) : null);
         options.MaxRetries = Parse<int>("LOCUS_LLM_MAX_RETRIES", options.MaxRetries, t => int.TryParse(t, invariant, out var v) ? v : null);
+        options.MalformedAnswerRetries = Parse<int>("LOCUS_LLM_MALFORMED_RETRIES", options.MalformedAnswerRetries, t => int.TryParse(t, invariant, out var v) ? v : null);
         options.PromptPricePer1KTokens = Get("LOCUS_LLM_PROMPT_PRICE_PER_1K") is null ? null
             : Parse<decimal>("LOCUS_LLM_PROMPT_PRICE_PER_1K", 0, t => decimal.TryParse(t, NumberStyles.Float, invariant, out var v) ? v : null);
         options.CompletionPricePer1KTokens = Get("LOCUS_LLM_COMPLETION_PRICE_PER_1K") is null ? null
@@ -122,6 +129,7 @@ public sealed class LlmEndpointOptions
         if (Temperature is < 0 or > 2 || float.IsNaN(Temperature)) throw new LocusException($"LLM temperature {Temperature} is outside [0, 2].");
         if (MaxConcurrency < 1) throw new LocusException($"LLM max concurrency must be at least 1, got {MaxConcurrency}.");
         if (MaxRetries < 0) throw new LocusException($"LLM max retries may not be negative, got {MaxRetries}.");
+        if (MalformedAnswerRetries < 0) throw new LocusException($"LLM retries of malformed answers may not be negative, got {MalformedAnswerRetries}.");
         if (Timeout <= TimeSpan.Zero) throw new LocusException($"LLM timeout must be positive, got {Timeout}.");
         if (RetryBaseDelay < TimeSpan.Zero || MaxRetryDelay < RetryBaseDelay)
             throw new LocusException($"LLM retry delays must satisfy 0 <= base ({RetryBaseDelay}) <= max ({MaxRetryDelay}).");
@@ -137,7 +145,10 @@ public sealed class LlmEndpointOptions
 
     /// <summary>The settings as a record for run manifests: everything but the key, and whether one is set.</summary>
     public LlmEndpointRecord ToRecord() => new(RedactedEndpoint, Model, !string.IsNullOrEmpty(ApiKey), Temperature, MaxOutputTokens,
-        MaxConcurrency, Timeout.TotalSeconds, MaxRetries, CacheFolder, PromptPricePer1KTokens, CompletionPricePer1KTokens, JsonMode);
+        MaxConcurrency, Timeout.TotalSeconds, MaxRetries, CacheFolder, PromptPricePer1KTokens, CompletionPricePer1KTokens, JsonMode, MalformedAnswerRetries);
+
+    /// <summary>A copy of these options (to change one setting for one use without touching the caller's).</summary>
+    public LlmEndpointOptions Clone() => (LlmEndpointOptions)MemberwiseClone();
 
     /// <summary>A one-line description without the API key.</summary>
     public override string ToString() => ToRecord().ToString();

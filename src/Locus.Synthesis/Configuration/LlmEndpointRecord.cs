@@ -16,6 +16,7 @@ namespace Locus.Synthesis;
 /// <param name="PromptPricePer1KTokens">Configured prompt price.</param>
 /// <param name="CompletionPricePer1KTokens">Configured completion price.</param>
 /// <param name="JsonMode">How JSON output was requested.</param>
+/// <param name="MalformedAnswerRetries">Further attempts for an answer that does not parse.</param>
 public sealed record LlmEndpointRecord(
     string Endpoint,
     string? Model,
@@ -28,4 +29,5 @@ public sealed record LlmEndpointRecord(
     string? CacheFolder,
     decimal? PromptPricePer1KTokens,
     decimal? CompletionPricePer1KTokens,
-    JsonOutputMode JsonMode);
+    JsonOutputMode JsonMode,
+    int MalformedAnswerRetries = 2);

@@ -9,8 +9,11 @@ public sealed class SynthesisOptions
     /// </summary>
     public int Rounds { get; set; } = 3;
 
-    /// <summary>Requests sent (concurrently) in each round.</summary>
-    public int RequestsPerRound { get; set; } = 4;
+    /// <summary>
+    /// Requests in each round; null (the default) follows the endpoint's concurrency: max(4,
+    /// <see cref="LlmEndpointOptions.MaxConcurrency"/>), so that every slot has work (see <see cref="RequestsPerRoundFor"/>).
+    /// </summary>
+    public int? RequestsPerRound { get; set; }
 
     /// <summary>Examples asked for in each request.</summary>
     public int ExamplesPerRequest { get; set; } = 10;
@@ -36,12 +39,15 @@ public sealed class SynthesisOptions
     /// <summary>Seed of the deterministic choices (seed sampling, focus, query sampling) and of the server's sampling where supported.</summary>
     public int Seed { get; set; } = 13;
 
+    /// <summary>The requests per round in force with <paramref name="maxConcurrency"/> requests allowed in flight.</summary>
+    public int RequestsPerRoundFor(int maxConcurrency) => RequestsPerRound ?? Math.Max(4, maxConcurrency);
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="LocusException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
         if (Rounds < 1) throw new LocusException($"Synthesis rounds must be at least 1, got {Rounds}.");
-        if (RequestsPerRound < 1) throw new LocusException($"Synthesis requests per round must be at least 1, got {RequestsPerRound}.");
+        if (RequestsPerRound is < 1) throw new LocusException($"Synthesis requests per round must be at least 1, got {RequestsPerRound}.");
         if (ExamplesPerRequest < 1) throw new LocusException($"Synthesis examples per request must be at least 1, got {ExamplesPerRequest}.");
         if (RetrievedPerRequest < 0) throw new LocusException($"Retrieved sentences per request may not be negative, got {RetrievedPerRequest}.");
         if (MaxSeedsPerPrompt < 1) throw new LocusException($"Seeds per prompt must be at least 1, got {MaxSeedsPerPrompt}.");

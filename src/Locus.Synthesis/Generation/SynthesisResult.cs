@@ -22,9 +22,9 @@ public sealed record SynthesisResult(
     IReadOnlyList<LlmCallRecord> Calls);
 
 /// <summary>Progress of an LLM synthesis run, reported after each request.</summary>
-/// <param name="Round">The current round.</param>
+/// <param name="Round">The round of the request just answered (rounds overlap: a request starts when those it depends on are answered).</param>
 /// <param name="Rounds">Rounds in all.</param>
 /// <param name="RequestsDone">Requests answered so far in the whole run.</param>
 /// <param name="RequestsTotal">Requests in the whole run.</param>
-/// <param name="Accepted">Examples accepted in completed rounds.</param>
+/// <param name="Accepted">Usable examples in the answers before this one (provisional: duplicates across requests are removed at the end).</param>
 public sealed record SynthesisProgress(int Round, int Rounds, int RequestsDone, int RequestsTotal, int Accepted);

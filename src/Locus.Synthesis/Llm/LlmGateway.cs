@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 
 namespace Locus.Synthesis;
 
@@ -83,31 +84,64 @@ public sealed class LlmGateway : IDisposable
     /// <summary>The full path of the response cache, or null when caching is off.</summary>
     public string? CacheFolder => _cache?.Folder;
 
-    /// <summary>Answers a request from the cache or from the endpoint.</summary>
+    /// <summary>
+    /// Answers a request from the cache or from the endpoint. An answer that fails <see cref="LlmRequest.CheckAnswer"/>
+    /// is asked for again (at most <see cref="LlmEndpointOptions.MalformedAnswerRetries"/> times) and never cached; when
+    /// every answer fails, the last one is returned (uncached) for the caller to reject.
+    /// </summary>
     /// <exception cref="LocusException">The endpoint refused the request (4xx other than 408/429) or kept failing after all retries; the message names the endpoint, model, round and request but never the key.</exception>
     public async Task<LlmResponse> CompleteAsync(LlmRequest request, CancellationToken cancellationToken = default)
     {
         var key = RequestKey.Compute(Options, request);
         if (_cache is not null && await _cache.TryReadAsync(key, cancellationToken) is { } cached)
         {
-            _logger.LogDebug("Round {Round} request {Index}: answered from the cache", request.Round, request.Index);
-            return Record(new LlmResponse(cached.Text,
-                new LlmCallRecord(key, request.Round, request.Index, FromCache: true, cached.PromptTokens, cached.CompletionTokens, Cost: Usage.HasPrices ? 0m : null, Attempts: 0, Retries: [])));
+            if (request.CheckAnswer?.Invoke(cached.Text) is { } cachedProblem)
+                _logger.LogWarning("Round {Round} request {Index}: ignoring a cached answer that does not parse ({Problem}); asking again",
+                    request.Round, request.Index, cachedProblem);
+            else
+            {
+                _logger.LogDebug("Round {Round} request {Index}: answered from the cache", request.Round, request.Index);
+                return Record(new LlmResponse(cached.Text,
+                    new LlmCallRecord(key, request.Round, request.Index, FromCache: true, cached.PromptTokens, cached.CompletionTokens, Cost: Usage.HasPrices ? 0m : null, Attempts: 0, Retries: [])));
+            }
         }
 
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var (response, attempts, retries) = await SendAsync(request, cancellationToken);
-            var promptTokens = response.Usage?.InputTokenCount;
-            var completionTokens = response.Usage?.OutputTokenCount;
-            var text = response.Text;
-            if (_cache is not null)
-                await _cache.WriteAsync(key, new CachedResponse(text, promptTokens, completionTokens, response.ModelId), cancellationToken);
-            _logger.LogDebug("Round {Round} request {Index}: {PromptTokens} prompt + {CompletionTokens} completion tokens in {Attempts} attempt(s)",
-                request.Round, request.Index, promptTokens, completionTokens, attempts);
-            return Record(new LlmResponse(text, new LlmCallRecord(key, request.Round, request.Index, FromCache: false, promptTokens, completionTokens,
-                Usage.CostOf(promptTokens, completionTokens), attempts, retries)));
+            var attempts = 0;
+            var malformed = 0;
+            var retries = new List<RetryEvent>();
+            long? promptTokens = null, completionTokens = null;
+            while (true)
+            {
+                var (response, made, failures) = await SendAsync(request, cancellationToken);
+                retries.AddRange(failures.Select(f => f with { Attempt = f.Attempt + attempts }));
+                attempts += made;
+                if (response.Usage?.InputTokenCount is { } prompt) promptTokens = (promptTokens ?? 0) + prompt;
+                if (response.Usage?.OutputTokenCount is { } completion) completionTokens = (completionTokens ?? 0) + completion;
+                var text = response.Text;
+                var problem = request.CheckAnswer?.Invoke(text);
+                if (problem is null && _cache is not null)
+                    await _cache.WriteAsync(key, new CachedResponse(text, promptTokens, completionTokens, response.ModelId), cancellationToken);
+                if (problem is not null)
+                {
+                    malformed++;
+                    if (malformed <= Options.MalformedAnswerRetries)
+                    {
+                        retries.Add(new RetryEvent(attempts, "malformed answer: " + problem, TimeSpan.Zero));
+                        _logger.LogWarning("Round {Round} request {Index}: the answer does not parse ({Problem}); asking again ({Retry} of {Retries})",
+                            request.Round, request.Index, problem, malformed, Options.MalformedAnswerRetries);
+                        continue;
+                    }
+                    _logger.LogWarning("Round {Round} request {Index}: {Count} answers in a row did not parse ({Problem}); the last one is kept as a reject and not cached",
+                        request.Round, request.Index, malformed, problem);
+                }
+                _logger.LogDebug("Round {Round} request {Index}: {PromptTokens} prompt + {CompletionTokens} completion tokens in {Attempts} attempt(s)",
+                    request.Round, request.Index, promptTokens, completionTokens, attempts);
+                return Record(new LlmResponse(text, new LlmCallRecord(key, request.Round, request.Index, FromCache: false, promptTokens, completionTokens,
+                    Usage.CostOf(promptTokens, completionTokens), attempts, retries, malformed)));
+            }
         }
         finally
         {
@@ -164,7 +198,9 @@ public sealed class LlmGateway : IDisposable
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e)),
+                // A refused connection is retried once, a host name that does not resolve never.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && TransientFailures.IsTransient(e)
+                    && args.AttemptNumber < TransientFailures.RetryLimit(e, Options.MaxRetries)),
                 MaxRetryAttempts = Options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -178,7 +214,7 @@ public sealed class LlmGateway : IDisposable
                 {
                     var reason = TransientFailures.Describe(args.Outcome.Exception!, Options.Timeout, _redactor);
                     if (args.Context.Properties.TryGetValue(RetriesKey, out var events))
-                        events.Add(new RetryEvent(args.AttemptNumber + 1, reason, args.RetryDelay));
+                        events.Add(new RetryEvent(args.AttemptNumber + 1, reason, args.RetryDelay, Stall: args.Outcome.Exception is TimeoutRejectedException));
                     _logger.LogWarning("LLM attempt {Attempt} failed ({Reason}); retrying in {Delay:0.###} s",
                         args.AttemptNumber + 1, reason, args.RetryDelay.TotalSeconds);
                     return default;

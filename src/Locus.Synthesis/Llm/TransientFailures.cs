@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Globalization;
+using System.Net.Sockets;
 using Polly.Timeout;
 
 namespace Locus.Synthesis;
@@ -18,6 +19,28 @@ internal static class TransientFailures
         TimeoutRejectedException or HttpRequestException or IOException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// How many retries a transient failure deserves: a host name that does not resolve none (it will not start
+    /// resolving in a minute), a refused connection one (a server restarting), anything else <paramref name="maxRetries"/>.
+    /// </summary>
+    public static int RetryLimit(Exception exception, int maxRetries) => ConnectionFailure(exception) switch
+    {
+        SocketError.HostNotFound or SocketError.NoData => 0,
+        SocketError.ConnectionRefused => Math.Min(1, maxRetries),
+        _ => maxRetries,
+    };
+
+    /// <summary>The socket error behind a failed connection (refused, host not found), or null when it is something else.</summary>
+    public static SocketError? ConnectionFailure(Exception exception)
+    {
+        for (var e = (Exception?)exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket) return socket.SocketErrorCode;
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }) return SocketError.HostNotFound;
+        }
+        return null;
+    }
 
     /// <summary>
     /// The wait the server asked for: <c>retry-after-ms</c> (OpenAI, Azure) or <c>Retry-After</c> as seconds or

@@ -11,6 +11,8 @@ namespace Locus.Synthesis;
 /// <param name="CachedCompletionTokens">Completion tokens of cached answers.</param>
 /// <param name="CallsWithoutUsage">Answers whose server reported no token usage (their tokens are not counted).</param>
 /// <param name="Cost">Cost of live calls from the configured prices; null when no price is configured.</param>
+/// <param name="Stalls">Attempts that got no answer within the timeout (each retried).</param>
+/// <param name="MalformedAnswers">Answers that arrived but did not parse (retried while retries were left, never cached).</param>
 public sealed record UsageTotals(
     int Requests,
     int CachedRequests,
@@ -21,7 +23,9 @@ public sealed record UsageTotals(
     long CachedPromptTokens,
     long CachedCompletionTokens,
     int CallsWithoutUsage,
-    decimal? Cost)
+    decimal? Cost,
+    int Stalls = 0,
+    int MalformedAnswers = 0)
 {
     /// <summary>Prompt plus completion tokens of live calls.</summary>
     public long TotalTokens => PromptTokens + CompletionTokens;
@@ -82,7 +86,9 @@ public sealed class UsageLedger
                 CachedPromptTokens: cached.Sum(c => c.PromptTokens ?? 0),
                 CachedCompletionTokens: cached.Sum(c => c.CompletionTokens ?? 0),
                 CallsWithoutUsage: calls.Count(c => c.PromptTokens is null && c.CompletionTokens is null),
-                Cost: HasPrices ? live.Sum(c => c.Cost ?? 0m) : null);
+                Cost: HasPrices ? live.Sum(c => c.Cost ?? 0m) : null,
+                Stalls: calls.Sum(c => c.Stalls),
+                MalformedAnswers: calls.Sum(c => c.MalformedAnswers));
         }
     }
 }

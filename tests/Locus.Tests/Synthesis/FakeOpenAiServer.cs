@@ -41,6 +41,13 @@ internal sealed record FakeReply(int Status, string Body, IReadOnlyDictionary<st
         ["usage"] = new JsonObject { ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens, ["total_tokens"] = promptTokens + completionTokens },
     }.ToJsonString());
 
+    /// <summary>An OpenAI-style model list.</summary>
+    public static FakeReply Models(params string[] ids) => new(200, new JsonObject
+    {
+        ["object"] = "list",
+        ["data"] = new JsonArray(ids.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["object"] = "model", ["owned_by"] = "test" }).ToArray()),
+    }.ToJsonString());
+
     /// <summary>An OpenAI-style error body.</summary>
     public static FakeReply Error(int status, string message, IReadOnlyDictionary<string, string>? headers = null) => new(status, new JsonObject
     {
@@ -62,9 +69,16 @@ internal sealed class FakeOpenAiServer : IDisposable
     private int _chatCalls;
     private int _inFlight;
 
-    public FakeOpenAiServer(Func<ReceivedRequest, int, FakeReply> respond)
+    private readonly Func<ReceivedRequest, FakeReply>? _models;
+
+    /// <summary>
+    /// A server whose chat completions answer what <paramref name="respond"/> says; GET /v1/models lists
+    /// <c>fake-model</c> unless <paramref name="models"/> answers otherwise (null there: a server without the route).
+    /// </summary>
+    public FakeOpenAiServer(Func<ReceivedRequest, int, FakeReply> respond, Func<ReceivedRequest, FakeReply>? models = null, bool listModels = true)
     {
         _respond = respond;
+        _models = models ?? (listModels ? _ => FakeReply.Models("fake-model") : null);
         var port = FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -143,6 +157,7 @@ internal sealed class FakeOpenAiServer : IDisposable
                     Interlocked.Decrement(ref _inFlight);
                 }
             }
+            else if (request.Method == "GET" && request.Path == "/v1/models" && _models is not null) reply = _models(request);
             else reply = FakeReply.Error(404, $"no route {request.Method} {request.Path}");
 
             var bytes = Encoding.UTF8.GetBytes(reply.Body);

@@ -98,7 +98,12 @@ public sealed class LlmGatewayTests
 
         Assert.Equal("in time", response.Text);
         Assert.Equal(2, response.Call.Attempts);
-        Assert.Contains("no answer within", Assert.Single(response.Call.Retries).Reason);
+        var retry = Assert.Single(response.Call.Retries);
+        Assert.Contains("no answer within", retry.Reason);
+        Assert.True(retry.Stall);
+        Assert.Equal(1, response.Call.Stalls);
+        Assert.Equal(1, gateway.Usage.Totals.Stalls);
+        Assert.Equal(1, gateway.Usage.Totals.Retries);
     }
 
     [Fact]
@@ -178,6 +183,65 @@ public sealed class LlmGatewayTests
         Assert.Equal(3, files.Length);
         Assert.All(files, f => Assert.DoesNotContain(SynthesisFixtures.ApiKey, File.ReadAllText(f)));
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    private static string? ParsesAsExamples(string answer) => LlmJsonOutput.TryReadExamples(answer, out var problem) is null ? problem : null;
+
+    [Fact]
+    public async Task AMalformedAnswerIsAskedForAgainAndOnlyTheAnswerThatParsesIsCached()
+    {
+        using var folder = new TempDir();
+        using var server = FakeOpenAiServer.Scripted(
+            FakeReply.Completion("Sure! Here are your examples: {\"examples\": []}"),
+            FakeReply.Completion("""{"examples": [{"text": "ok"}]}"""));
+        var logger = new ListLogger();
+        using (var gateway = LlmGateway.Create(SynthesisFixtures.Options(server, folder.Path), logger))
+        {
+            var response = await gateway.CompleteAsync(Request() with { CheckAnswer = ParsesAsExamples });
+
+            Assert.Equal("""{"examples": [{"text": "ok"}]}""", response.Text);
+            Assert.Equal(2, server.ChatCalls);
+            Assert.Equal(2, response.Call.Attempts);
+            Assert.Equal(1, response.Call.MalformedAnswers);
+            Assert.StartsWith("malformed answer: malformed JSON", Assert.Single(response.Call.Retries).Reason);
+            Assert.Contains(logger.Lines, l => l.StartsWith("Warning") && l.Contains("does not parse"));
+        }
+        using (var again = LlmGateway.Create(SynthesisFixtures.Options(server, folder.Path)))
+        {
+            var cached = await again.CompleteAsync(Request() with { CheckAnswer = ParsesAsExamples });
+            Assert.True(cached.Call.FromCache);
+            Assert.Equal("""{"examples": [{"text": "ok"}]}""", cached.Text);
+        }
+        Assert.Equal(2, server.ChatCalls);
+    }
+
+    [Fact]
+    public async Task AnswersThatNeverParseAreRetriedABoundedNumberOfTimesAndNeverCached()
+    {
+        using var folder = new TempDir();
+        using var server = FakeOpenAiServer.Scripted(FakeReply.Completion("not json at all"));
+        var options = SynthesisFixtures.Options(server, folder.Path);
+        options.MalformedAnswerRetries = 2;
+        using (var gateway = LlmGateway.Create(options))
+        {
+            var response = await gateway.CompleteAsync(Request() with { CheckAnswer = ParsesAsExamples });
+            Assert.Equal("not json at all", response.Text); // returned for the caller to reject
+            Assert.Equal(3, server.ChatCalls);
+            Assert.Equal(3, response.Call.MalformedAnswers);
+            Assert.Equal(300, response.Call.PromptTokens); // every attempt was paid for
+        }
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.json", SearchOption.AllDirectories));
+
+        // A malformed answer already in a cache (written by an older version) is not taken as good.
+        using (var plain = LlmGateway.Create(options))
+            await plain.CompleteAsync(Request()); // no check: cached as it is
+        Assert.Equal(4, server.ChatCalls);
+        using (var checking = LlmGateway.Create(options))
+        {
+            var response = await checking.CompleteAsync(Request() with { CheckAnswer = ParsesAsExamples });
+            Assert.False(response.Call.FromCache);
+        }
+        Assert.Equal(7, server.ChatCalls);
     }
 
     [Fact]

@@ -165,6 +165,55 @@ public sealed class LlmSynthesizerTests
     }
 
     [Fact]
+    public async Task RequestsPerRoundFollowTheConcurrencyByDefaultAndAllSlotsAreUsed()
+    {
+        using var server = new FakeOpenAiServer((request, call) => BySeed(request, call) with { Delay = TimeSpan.FromMilliseconds(300) });
+        var endpoint = SynthesisFixtures.Options(server);
+        endpoint.MaxConcurrency = 8;
+        using var gateway = LlmGateway.Create(endpoint);
+
+        var result = await new LlmSynthesizer(gateway, new SynthesisOptions { Rounds = 1, ExamplesPerRequest = 2, RetrievedPerRequest = 0 })
+            .SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
+
+        Assert.Equal(8, server.ChatCalls);
+        Assert.Equal(8, server.MaxInFlight);
+        Assert.Equal(8, Assert.Single(result.Rounds).Requests);
+        Assert.Equal(4, new SynthesisOptions().RequestsPerRoundFor(1));
+        Assert.Equal(64, new SynthesisOptions().RequestsPerRoundFor(64));
+        Assert.Equal(3, new SynthesisOptions { RequestsPerRound = 3 }.RequestsPerRoundFor(64));
+    }
+
+    [Fact]
+    public async Task ASlowAnswerDoesNotHoldBackTheRequestsOfTheNextRoundThatDoNotNeedIt()
+    {
+        // Request 0 of round 1 takes 3 s; the others answer at once. Round 2's requests 1 and 2 depend only on
+        // round 1's requests 1-3, so they go out while request 0 is still being answered.
+        var slowDone = false;
+        var callsWhileSlow = 0;
+        using var server = new FakeOpenAiServer((request, call) =>
+        {
+            if (!Volatile.Read(ref slowDone)) Interlocked.Increment(ref callsWhileSlow);
+            return BySeed(request, call) with { Delay = call == 0 ? TimeSpan.FromSeconds(3) : TimeSpan.FromMilliseconds(20) };
+        });
+        var endpoint = SynthesisFixtures.Options(server);
+        endpoint.MaxConcurrency = 4;
+        using var gateway = LlmGateway.Create(endpoint);
+        var synthesizer = new LlmSynthesizer(gateway, new SynthesisOptions { Rounds = 2, RequestsPerRound = 4, ExamplesPerRequest = 2, RetrievedPerRequest = 0, RotateFocusLabel = false });
+
+        var run = synthesizer.SynthesizeAsync(SynthesisFixtures.NerSchema, SynthesisFixtures.NerSeeds());
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var seenWhileSlow = Volatile.Read(ref callsWhileSlow);
+        Volatile.Write(ref slowDone, true);
+        var result = await run;
+
+        Assert.Equal(8, server.ChatCalls);
+        Assert.True(seenWhileSlow >= 6, $"only {seenWhileSlow} calls were made while the slow one was pending");
+        Assert.Equal(8, result.Examples.Count);
+        Assert.Equal(["llm-r1-q0-0", "llm-r1-q1-0", "llm-r1-q2-0", "llm-r1-q3-0", "llm-r2-q0-0", "llm-r2-q1-0", "llm-r2-q2-0", "llm-r2-q3-0"],
+            result.Examples.Select(e => e.Example.Id));
+    }
+
+    [Fact]
     public async Task ARerunIsAnsweredFromTheCacheWithoutAnyCall()
     {
         using var folder = new TempDir();

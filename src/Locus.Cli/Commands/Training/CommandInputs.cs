@@ -37,7 +37,7 @@ internal static class CommandInputs
     {
         if (Directory.Exists(model)) return model;
         using var http = HubModelResolver.CreateHttpClient();
-        var resolved = await new HubModelResolver(http, HubOptions.FromEnvironment()).ResolveAsync(model, cancellationToken: cancellationToken);
+        var resolved = await new HubModelResolver(http, HubOptions.FromEnvironment(), CliLogging.LoggerFor<HubModelResolver>()).ResolveAsync(model, cancellationToken: cancellationToken);
         return resolved.Folder;
     }
 

@@ -82,7 +82,8 @@ public sealed class SpecializationPipelineTests
     public async Task LlmSynthesisGoesThroughTheEndpointAndTheKeyIsNeverRecorded()
     {
         using var fixture = new PipelineFixture();
-        using var server = new FakeOpenAiServer((_, call) => SynthesisFixtures.DistinctNerReply(call));
+        // The first call fails once (HTTP 500) and is retried: every attempt is accounted for in run.json.
+        using var server = new FakeOpenAiServer((_, call) => call == 0 ? FakeReply.Error(500, "busy") : SynthesisFixtures.DistinctNerReply(call));
         var store = new RunStore(fixture.RunsRoot);
         var options = fixture.Options(SynthesisMode.Auto);
         options = new SpecializeOptions
@@ -94,7 +95,7 @@ public sealed class SpecializationPipelineTests
 
         var result = await new SpecializationPipeline(store).RunAsync("llm", options);
 
-        Assert.Equal(4, server.ChatCalls);
+        Assert.Equal(5, server.ChatCalls);
         var corpus = File.ReadAllLines(fixture.Corpus);
         Assert.All(server.ChatRequests, r => Assert.Contains(corpus, line => r.PromptText.Contains(line))); // retrieved context
         var synthetic = await ExampleFiles.ReadAsync(Path.Combine(result.Run.Folder, "data", "synthetic.jsonl"), DataTask.Ner, default);
@@ -103,10 +104,30 @@ public sealed class SpecializationPipelineTests
         var record = await File.ReadAllTextAsync(Path.Combine(result.Run.Folder, RunStore.ManifestFileName));
         Assert.DoesNotContain(SynthesisFixtures.ApiKey, record);
         Assert.Contains("\"synthesis_mode_used\": \"llm\"", record);
-        Assert.True(Directory.EnumerateFiles(Path.Combine(result.Run.Folder, "llm-cache"), "*", SearchOption.AllDirectories).Any());
         var manifest = await store.LoadAsync(result.Run);
-        Assert.Equal(4, manifest.FindStage("synthesize")!.Counts["requests"]);
-        Assert.True(manifest.FindStage("synthesize")!.Counts["prompt_tokens"] > 0);
+        var synthesize = manifest.FindStage("synthesize")!;
+        Assert.Equal(4, synthesize.Counts["requests"]);
+        Assert.True(synthesize.Counts["prompt_tokens"] > 0);
+        Assert.Equal(0, synthesize.Counts["cache_hits"]);
+        Assert.Equal(5, synthesize.Counts["http_attempts"]);
+        Assert.Equal(1, synthesize.Counts["retries"]);
+        Assert.Equal(0, synthesize.Counts["stalls"]);
+        Assert.Equal(0, synthesize.Counts["malformed_answers"]);
+        Assert.Contains("4 requests (0 from the cache), 5 HTTP attempts, 1 retries, 0 stalls, 0 malformed answers", synthesize.Notes);
+
+        // The response cache belongs to the run name, not to one version: rerunning the completed run (which makes
+        // v2) is answered from it without a single call.
+        Assert.Null(options.Llm.CacheFolder);
+        Assert.False(Directory.Exists(Path.Combine(result.Run.Folder, "llm-cache")));
+        Assert.Equal(4, Directory.EnumerateFiles(Path.Combine(fixture.RunsRoot, "llm", "llm-cache"), "*.json", SearchOption.AllDirectories).Count());
+        var rerun = await new SpecializationPipeline(store).RunAsync("llm", options);
+        Assert.Equal(2, rerun.Run.Version);
+        Assert.Equal(5, server.ChatCalls);
+        var cachedStage = (await store.LoadAsync(rerun.Run)).FindStage("synthesize")!;
+        Assert.Equal(4, cachedStage.Counts["cache_hits"]);
+        Assert.Equal(0, cachedStage.Counts["http_attempts"]);
+        var rerunSynthetic = await ExampleFiles.ReadAsync(Path.Combine(rerun.Run.Folder, "data", "synthetic.jsonl"), DataTask.Ner, default);
+        Assert.Equal(synthetic.Select(e => e.Example.Text), rerunSynthetic.Select(e => e.Example.Text));
     }
 
     [Fact]
