@@ -27,7 +27,7 @@ head -1500 "$WORK/corpus.txt" > "$WORK/small.txt"
 
 ingest() { "$LOCUS" corpus ingest --in "$WORK/corpus.txt" --index "$1" --encoder lexical --dim 64 --checkpoint-every 2000 > /dev/null 2>&1; }
 pretrain() { "$LOCUS" pretrain --corpus "$WORK/small.txt" --out "$1" --hidden-size 32 --layers 1 --heads 2 --vocab-size 200 --max-length 24 \
-  --epochs 3 --batch-size 32 --threads 1 --seed 5 > /dev/null 2>&1; }
+  --epochs 3 --batch-size 32 --threads 1 --seed 5 --overwrite > /dev/null 2>&1; }
 
 # Runs "$1 DIR" killed after a random delay (up to $2 tenths of a second), then reruns it to the end; compares with $3.
 try() {

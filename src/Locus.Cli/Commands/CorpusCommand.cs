@@ -87,33 +87,44 @@ public static class CorpusCommand
             };
             options.Index.Hnsw?.Validate();
             var files = CorpusReader.ExpandInputs(parse.GetValue(inputs)!);
+            var createdHere = !Directory.Exists(directory);
             Directory.CreateDirectory(directory);
-
-            var spec = EncoderSpec.Load(directory);
-            var requested = RequestedEncoder(parse.GetValue(encoder)!, parse.GetValue(model)!, parse.GetValue(dimension));
-            if (parse.GetValue(pooling) is { } chosenPooling) requested.Pooling = chosenPooling;
-            if (parse.GetValue(queryPrefix) is { } chosenPrefix) requested.QueryPrefix = chosenPrefix;
-            requested.PassagePrefix = parse.GetValue(passagePrefix)!;
-            requested.BFloat16 = parse.GetValue(bf16);
-            requested.MaxLength = parse.GetValue(window);
-            if (spec is not null && spec.Describe() != requested.Describe())
-                throw new LocusException($"{directory}: the index was built with {spec.Describe()}; ingest into another directory to use {requested.Describe()}");
-            spec ??= requested;
-            var sampleSize = parse.GetValue(idfSample);
-            var reader = new CorpusReader(options.Format, options.TextField);
-            var sentenceEncoder = spec.Create(directory, () => reader.ReadSentences(files, cancellationToken).Take(sampleSize), CliLogging.Logger);
-            using var disposeEncoder = sentenceEncoder as IDisposable;
-            spec.Save(directory);
-            using var cached = parse.GetValue(cache) is { } cacheDirectory ? new CachedSentenceEncoder(sentenceEncoder, cacheDirectory) : null;
-
-            var lastReport = Stopwatch.StartNew();
-            var progress = new SynchronousProgress<IngestProgress>(p =>
+            IngestProgress result;
+            try
             {
-                if (lastReport.Elapsed.TotalSeconds < 2) return;
-                lastReport.Restart();
-                error.WriteLine(Describe(p));
-            });
-            var result = await new CorpusIngestor(options, CliLogging.Logger).IngestAsync(files, directory, (ISentenceEncoder?)cached ?? sentenceEncoder, progress, cancellationToken);
+                var spec = EncoderSpec.Load(directory);
+                var requested = RequestedEncoder(parse.GetValue(encoder)!, parse.GetValue(model)!, parse.GetValue(dimension));
+                if (parse.GetValue(pooling) is { } chosenPooling) requested.Pooling = chosenPooling;
+                if (parse.GetValue(queryPrefix) is { } chosenPrefix) requested.QueryPrefix = chosenPrefix;
+                requested.PassagePrefix = parse.GetValue(passagePrefix)!;
+                requested.BFloat16 = parse.GetValue(bf16);
+                requested.MaxLength = parse.GetValue(window);
+                if (spec is not null && spec.Describe() != requested.Describe())
+                    throw new LocusException($"{directory}: the index was built with {spec.Describe()}; ingest into another directory to use {requested.Describe()}");
+                spec ??= requested;
+                var sampleSize = parse.GetValue(idfSample);
+                var reader = new CorpusReader(options.Format, options.TextField);
+                var sentenceEncoder = spec.Create(directory, () => reader.ReadSentences(files, cancellationToken).Take(sampleSize), CliLogging.Logger);
+                using var disposeEncoder = sentenceEncoder as IDisposable;
+                spec.Save(directory);
+                using var cached = parse.GetValue(cache) is { } cacheDirectory ? new CachedSentenceEncoder(sentenceEncoder, cacheDirectory) : null;
+
+                var lastReport = Stopwatch.StartNew();
+                var progress = new SynchronousProgress<IngestProgress>(p =>
+                {
+                    if (lastReport.Elapsed.TotalSeconds < 2) return;
+                    lastReport.Restart();
+                    error.WriteLine(Describe(p));
+                });
+                result = await new CorpusIngestor(options, CliLogging.Logger).IngestAsync(files, directory, (ISentenceEncoder?)cached ?? sentenceEncoder, progress, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && createdHere && !File.Exists(Path.Combine(directory, CorpusIngestor.IndexFileName)))
+            {
+                // Failed before any vector was stored (bad input, a wrong model): leave no half-made index folder behind.
+                // A cancelled run keeps its folder, whose checkpoint says it is incomplete and how to finish it.
+                Directory.Delete(directory, recursive: true);
+                throw;
+            }
             if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(result, Json));
             else output.WriteLine($"done: {Describe(result)}");
             return LocusCli.Ok;

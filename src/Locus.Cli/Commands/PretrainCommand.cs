@@ -14,6 +14,7 @@ public static class PretrainCommand
     {
         var corpus = new Option<string[]>("--corpus") { Description = "Text files (one text per line), data files (JSONL, CoNLL, CSV) or folders.", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Folder for the pre-trained model (Hugging Face layout).", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the model already in --out (without it, pretrain refuses to overwrite a finished model)." };
         var baseModel = new Option<string?>("--base") { Description = "Model folder to continue pre-training (domain adaptation); omit to train a new encoder and vocabulary." };
         var hidden = new Option<int>("--hidden-size") { Description = "Hidden size of a new encoder.", DefaultValueFactory = _ => 256 }.InRange(1, 8192);
         var layers = new Option<int>("--layers") { Description = "Layers of a new encoder.", DefaultValueFactory = _ => 4 }.InRange(1, 256);
@@ -28,11 +29,24 @@ public static class PretrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var command = new Command("pretrain", "Pre-train an encoder by masked-language modelling on a text corpus (from scratch, or continued from --base).");
-        foreach (var option in new Option[] { corpus, output, baseModel, hidden, layers, heads, vocab, maxLength, epochs, learningRate, batchSize, seed, threads, json })
+        foreach (var option in new Option[] { corpus, output, overwrite, baseModel, hidden, layers, heads, vocab, maxLength, epochs, learningRate, batchSize, seed, threads, json })
             command.Options.Add(option);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // A finished model (weights, no checkpoint left) is not silently replaced; a folder with a checkpoint is an
+            // interrupted run, which continues.
+            var outFolder = parse.GetValue(output)!;
+            if (File.Exists(outFolder))
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: --out {outFolder} is a file; give a folder for the model");
+                return LocusCli.Usage;
+            }
+            if (!parse.GetValue(overwrite) && File.Exists(Path.Combine(outFolder, "model.safetensors")) && !Directory.Exists(Pretrainer.CheckpointFolder(outFolder)))
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: --out {outFolder} already holds a model; pass --overwrite to replace it, or choose another folder");
+                return LocusCli.Usage;
+            }
             var options = new PretrainOptions
             {
                 Corpus = parse.GetValue(corpus)!, OutputFolder = parse.GetValue(output)!, BaseModel = parse.GetValue(baseModel),

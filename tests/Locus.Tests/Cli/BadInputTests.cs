@@ -34,6 +34,7 @@ public sealed class BadInputTests : IDisposable
         { "model-manifest-missing-fields", "{dir}/model/locus_model.json:1: missing required field(s) 'task', 'mode', 'labels'" },
         { "model-manifest-malformed", "{dir}/broken/locus_model.json:1: " },
         { "pretrain-lr-zero", "--lr must be greater than 0 (got 0)" },
+        { "pretrain-out-holds-a-model", "--out {dir}/pretrained already holds a model; pass --overwrite" },
         { "train-out-is-a-file", "--out {dir}/afile.txt is a file" },
         { "train-data-of-unknown-format", "Cannot tell the format of '{dir}/data.dat' from its extension; name the file .jsonl, .conll or .csv" },
     };
@@ -51,6 +52,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains(expected.Replace("{dir}", _dir.Path), errors[0]);
         foreach (var leak in new[] { "   at ", "Exception", "LineNumber:", "BytePositionInLine", "Locus.", "System." })
             Assert.DoesNotContain(leak, error);
+        if (name == "binary-corpus") Assert.False(Directory.Exists(_dir.File("idx")), "a half-made index folder was left behind");
     }
 
     private string[] Arrange(string name)
@@ -83,11 +85,19 @@ public sealed class BadInputTests : IDisposable
             "predict-in-is-a-folder" => ["predict", "--model", F("model"), "--in", F("afolder")],
             "model-manifest-missing-fields" => ["predict", "--model", Manifest("model", "{}"), "--in", F("afile.txt")],
             "model-manifest-malformed" => ["predict", "--model", Manifest("broken", "{\"task\": \"ner\", \"mode\": "), "--in", F("afile.txt")],
+            "pretrain-out-holds-a-model" => ["pretrain", "--corpus", F("afile.txt"), "--out", Pretrained()],
             "pretrain-lr-zero" => ["pretrain", "--corpus", F("afile.txt"), "--out", F("p"), "--lr", "0"],
             "train-data-of-unknown-format" => ["train", "--task", "ner", "--train", Copy(Seeds, "data.dat"), "--out", F("m")],
             "train-out-is-a-file" => ["train", "--task", "ner", "--train", Seeds, "--out", F("afile.txt")],
             _ => throw new ArgumentException(name),
         };
+    }
+
+    private string Pretrained()
+    {
+        Directory.CreateDirectory(_dir.File("pretrained"));
+        File.WriteAllText(Path.Combine(_dir.File("pretrained"), "model.safetensors"), "weights");
+        return _dir.File("pretrained");
     }
 
     private string Copy(string from, string name)
