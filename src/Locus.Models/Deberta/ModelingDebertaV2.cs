@@ -105,7 +105,6 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor
     readonly Dropout dropout;
     readonly int numHeads;
     readonly int scaleFactor;
-    readonly int attSpan;
     readonly bool c2p;
     readonly bool p2c;
 
@@ -121,7 +120,6 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor
         scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
         if (config.RelativeAttention)
         {
-            attSpan = config.AttentionSpan;
             pos_dropout = nn.Dropout(config.HiddenDropoutProb);
             if (!config.ShareAttKey)
             {
@@ -160,27 +158,31 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor
         return (context.MoveToOuterDisposeScope(), probs.MoveToOuterDisposeScope());
     }
 
-    /// <summary>c2p + p2c scores [B·h, L, L] from the relative embeddings (null when pos_att_type is empty); indices are clamped to [0, 2S - 1].</summary>
+    /// <summary>
+    /// c2p + p2c scores [B·h, L, L] from the relative embeddings [2S, H] (or the centred slice [2m + 1, H] of them the
+    /// encoder passes; null when pos_att_type is empty); distance δ reads row δ + S (δ + m), clamped to the table.
+    /// </summary>
     Tensor? DisentangledAttentionBias(Tensor queryLayer, Tensor keyLayer, Tensor relativePos, Tensor relEmbeddings)
     {
         var repeats = queryLayer.size(0) / numHeads;
         var length = queryLayer.size(1);
+        long rows = relEmbeddings.size(0), span = rows / 2;
         var relEmbedding = relEmbeddings.unsqueeze(0);                                          // [1, 2S, H]
         Tensor? score = null;
         if (c2p)
         {
             // Content of query i against the embedding of distance δ(i, j): bucket(i - j) + S.
             var posKeyLayer = TransposeForScores((pos_key_proj ?? key_proj).call(relEmbedding)).repeat(repeats, 1, 1); // [B·h, 2S, d]
-            var c2pAtt = bmm(queryLayer, posKeyLayer.transpose(-1, -2));                       // [B·h, L, 2S]
-            var c2pPos = (relativePos + attSpan).clamp(0, attSpan * 2 - 1).expand(queryLayer.size(0), length, length); // [B·h, L, L]
+            var c2pAtt = bmm(queryLayer, posKeyLayer.transpose(-1, -2));                       // [B·h, L, rows]
+            var c2pPos = (relativePos + span).clamp(0, rows - 1).expand(queryLayer.size(0), length, length); // [B·h, L, L]
             score = c2pAtt.gather(-1, c2pPos) / ScaledSizeSqrt(posKeyLayer);
         }
         if (p2c)
         {
             // Content of key j against the embedding of distance δ(j, i), gathered per key then transposed to [query, key].
             var posQueryLayer = TransposeForScores((pos_query_proj ?? query_proj).call(relEmbedding)).repeat(repeats, 1, 1);
-            var p2cAtt = bmm(keyLayer, posQueryLayer.transpose(-1, -2));                       // [B·h, L, 2S]
-            var p2cPos = (-relativePos + attSpan).clamp(0, attSpan * 2 - 1).expand(queryLayer.size(0), length, length);
+            var p2cAtt = bmm(keyLayer, posQueryLayer.transpose(-1, -2));                       // [B·h, L, rows]
+            var p2cPos = (-relativePos + span).clamp(0, rows - 1).expand(queryLayer.size(0), length, length);
             var p2cScore = p2cAtt.gather(-1, p2cPos).transpose(-1, -2) / ScaledSizeSqrt(posQueryLayer);
             score = score is null ? p2cScore : score + p2cScore;
         }
@@ -388,7 +390,7 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, Enc
         var extended = attentionMask.unsqueeze(1).unsqueeze(2);                                // [B, 1, 1, L]
         var pairMask = extended * extended.squeeze(-2).unsqueeze(-1);                          // [B, 1, L, L]
         var relativePos = rel_embeddings is null ? null : RelativePositions(hiddenStates.size(1), hiddenStates.device);
-        var relEmbeddings = RelEmbedding();
+        var relEmbeddings = ReachableRows(RelEmbedding(), relativePos);
 
         var allHidden = outputHiddenStates ? new List<Tensor> { hiddenStates } : null;
         var allAttentions = outputAttentions ? new List<Tensor>() : null;
@@ -411,6 +413,18 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, Enc
         }
         // The input belongs to the caller's scope; only what this method made moves out.
         return new EncoderOutput(states, allHidden, allAttentions).MoveToOuterDisposeScope(callerOwned: hiddenStates);
+    }
+
+    /// <summary>
+    /// The rows [S − m, S + m] of the [2S, H] table, m the largest bucketed distance in <paramref name="relativePos"/>:
+    /// the only rows any query-key pair reads. Short sequences then project and score 2m + 1 rows per layer instead of
+    /// 2S (512 for v3), with the same values up to float rounding; the attention indexes the slice from its centre.
+    /// </summary>
+    public static Tensor? ReachableRows(Tensor? table, Tensor? relativePos)
+    {
+        if (table is null || relativePos is null) return table;
+        long span = table.size(0) / 2, reach = relativePos.abs().max().item<long>();
+        return reach < span ? table.narrow(0, span - reach, 2 * reach + 1) : table;
     }
 
     /// <summary>HF's get_rel_embedding: the [2S, H] table, LayerNorm-ed for v3.</summary>

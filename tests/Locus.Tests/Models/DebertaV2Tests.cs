@@ -304,4 +304,28 @@ public sealed class DebertaV2Tests
         var error = Assert.Throws<LocusException>(() => DebertaV2Model.FromPretrained(dir.Path));
         Assert.Contains("encoder.rel_embeddings.weight", error.Message);
     }
+
+    [Fact]
+    public void AttentionOverTheReachableRowsOfTheRelativeTableEqualsAttentionOverTheWholeTable()
+    {
+        var config = Tiny();
+        random.manual_seed(5);
+        using var attention = new DisentangledSelfAttention(config);
+        attention.eval();
+        using var hidden = randn(2, 5, config.HiddenSize);
+        using var mask = ones(2, 1, 5, 5);
+        using var relativePos = DebertaV2RelativePosition.Build(5, 5, config.PositionBuckets, config.ResolvedMaxRelativePositions);
+        using var table = randn(config.AttentionSpan * 2, config.HiddenSize);                  // [16, H]
+        using var slice = DebertaV2Encoder.ReachableRows(table, relativePos)!;
+        Assert.Equal(9, slice.size(0));                                                        // distances -4..4 of 16 rows
+        using var noGrad = no_grad();
+        var (full, fullProbs) = attention.call(hidden, mask, relativePos, table);
+        var (sliced, slicedProbs) = attention.call(hidden, mask, relativePos, slice);
+        // Equal up to float rounding: the projection's matrix product blocks a 9-row table differently from a 16-row one.
+        Assert.True((full - sliced).abs().max().item<float>() < 1e-6f);
+        Assert.True((fullProbs - slicedProbs).abs().max().item<float>() < 1e-6f);
+        // Long enough to reach the clamped ends: the whole table stays.
+        using var longPos = DebertaV2RelativePosition.Build(40, 40, config.PositionBuckets, config.ResolvedMaxRelativePositions);
+        Assert.Equal(16, DebertaV2Encoder.ReachableRows(table, longPos)!.size(0));
+    }
 }
