@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Locus.Cli.Commands.Training;
+using Locus.Specialization.Runs;
 using Locus.Data;
 using Locus.Evaluation;
 using Locus.Training.FineTuning;

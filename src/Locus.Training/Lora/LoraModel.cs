@@ -7,7 +7,8 @@ namespace Locus.Training.Lora;
 /// <summary>
 /// Puts LoRA adapters on the linear layers of any TorchSharp model without changing its code: a forward hook
 /// on each target adds the active adapter's update. Several adapters can live on one base and be switched per
-/// request; each keeps its own copy of the <see cref="LoraConfig.ModulesToSave"/> (the task head), as PEFT does.
+/// request; each keeps its own copy of the <see cref="LoraConfig.ModulesToSave"/> (the task head), as PEFT does, and
+/// heads may differ in shape between adapters (another label count), so adapters for different label sets share a base.
 /// The active adapter can be merged into the base weights (no inference overhead) and unmerged again.
 /// Models must invoke their layers with <c>call(x)</c>, TorchSharp's counterpart of Python's <c>module(x)</c>,
 /// which runs hooks (a direct <c>forward(x)</c> bypasses them), as the Locus encoders do.
@@ -97,9 +98,9 @@ public sealed class LoraModel : IDisposable
         using (no_grad())
         {
             var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-            foreach (var (key, value) in baseModules) parameters[key].copy_(value);
+            foreach (var (key, value) in baseModules) Assign(parameters[key], value);
             if (name is null) return;
-            foreach (var (key, value) in adapters[name].SavedModules) parameters[key].copy_(value);
+            foreach (var (key, value) in adapters[name].SavedModules) Assign(parameters[key], value);
         }
     }
 
@@ -180,10 +181,32 @@ public sealed class LoraModel : IDisposable
             foreach (var (key, value) in values)
             {
                 if (!saved.TryGetValue(key, out var slot)) throw new LocusException($"adapter '{adapter}' has no module to save named '{key}'");
-                slot.copy_(value);
+                if (slot.shape.SequenceEqual(value.shape))
+                {
+                    slot.copy_(value);
+                    continue;
+                }
+                // Another adapter's head on the same base (e.g. another label count): the slot takes the stored shape.
+                saved[key] = value.detach().to_type(slot.dtype).clone();
+                slot.Dispose();
             }
         }
         if (adapter == ActiveAdapter) ActivateUnmerged(adapter);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="value"/> into a parameter: in place when the shapes agree, else the parameter takes a copy of
+    /// the value's shape and data (heads of adapters with different label counts share one base model).
+    /// </summary>
+    static void Assign(Parameter parameter, Tensor value)
+    {
+        if (parameter.shape.SequenceEqual(value.shape))
+        {
+            parameter.copy_(value);
+            return;
+        }
+        using var copy = value.detach().to_type(parameter.dtype).clone();
+        parameter.set_(copy);
     }
 
     void SaveActiveModules()
