@@ -1,7 +1,7 @@
 namespace Locus.Serving;
 
 /// <summary>Settings of a <see cref="LocusServer"/>: what it serves, where, and the limits it enforces.</summary>
-public sealed class ServeOptions
+public sealed record ServeOptions
 {
     /// <summary>
     /// Models to serve: a run (<c>runs/NAME</c>: its promoted, else latest completed, version), a run version folder or a
