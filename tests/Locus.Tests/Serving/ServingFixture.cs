@@ -51,7 +51,7 @@ public sealed class ServingFixture : IAsyncLifetime
     static FineTuneOptions Options(DataTask task) => new()
     {
         Task = task, Mode = FineTuneMode.Lora, LoraRank = 4, LoraAlpha = 8, LoraDropout = 0, MaxLength = 32, Stride = 8, FitHead = false, ContrastiveEpochs = 0, MinimumStepsPerEpoch = 1,
-        Training = new TrainerOptions { Epochs = 6, LearningRate = 1e-2, BatchSize = 4, WarmupRatio = 0.1, Patience = 0, Seed = 7, WeightDecay = 0, Threads = 1 },
+        Training = new TrainerOptions { Epochs = 30, LearningRate = 1e-2, BatchSize = 4, WarmupRatio = 0.1, Patience = 0, Seed = 7, WeightDecay = 0, Threads = 1 },
     };
 
     /// <inheritdoc />
