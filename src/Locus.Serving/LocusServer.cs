@@ -1,6 +1,8 @@
+using Locus.Atlas;
 using Locus.Serving.Batching;
 using Locus.Serving.Http;
 using Locus.Serving.Models;
+using Locus.Serving.Routing;
 using Locus.Serving.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,10 +28,12 @@ public sealed class LocusServer : IAsyncDisposable
     readonly ModelCatalog catalog;
     readonly bool ownsCatalog;
     readonly IReadOnlyList<MicroBatcher> batchers;
+    readonly ModelAtlas? atlas;
     int stopped;
 
-    LocusServer(WebApplication app, ModelCatalog catalog, bool ownsCatalog, IReadOnlyList<MicroBatcher> batchers, IReadOnlyList<string> urls)
+    LocusServer(WebApplication app, ModelCatalog catalog, bool ownsCatalog, IReadOnlyList<MicroBatcher> batchers, IReadOnlyList<string> urls, ModelAtlas? atlas)
     {
+        this.atlas = atlas;
         this.app = app;
         this.catalog = catalog;
         this.ownsCatalog = ownsCatalog;
@@ -60,6 +64,7 @@ public sealed class LocusServer : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Locus.Serving");
         var owns = catalog is null;
+        ModelAtlas? atlas = null;
         catalog ??= await ModelCatalog.LoadAsync(options.Models, options.BaseModel, options.MaxBatch, logger, cancellationToken);
         try
         {
@@ -68,16 +73,18 @@ public sealed class LocusServer : IAsyncDisposable
             var batching = new BatchingOptions(options.MaxBatch, options.MaxWait);
             var batchers = catalog.Backends.ToDictionary(b => b, b => new MicroBatcher(b, batching, metrics, logger));
             var state = new ServerState(catalog, batchers, options, metrics);
-            Configure(app, state, options);
+            atlas = options.Atlas is null ? null : ModelAtlas.Load(options.Atlas);
+            Configure(app, state, options, atlas is null ? null : new AtlasRouter(atlas, catalog));
             app.Lifetime.ApplicationStopping.Register(() => state.Ready = false);
             await app.StartAsync(cancellationToken);
             state.Ready = true;
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [.. options.Urls];
             foreach (var url in urls) logger.LogInformation("listening on {Url}", url);
-            return new LocusServer(app, catalog, owns, batchers.Values.ToList(), urls);
+            return new LocusServer(app, catalog, owns, batchers.Values.ToList(), urls, atlas);
         }
         catch
         {
+            atlas?.Dispose();
             if (owns) catalog.Dispose();
             throw;
         }
@@ -108,15 +115,17 @@ public sealed class LocusServer : IAsyncDisposable
         return builder.Build();
     }
 
-    static void Configure(WebApplication app, ServerState state, ServeOptions options)
+    static void Configure(WebApplication app, ServerState state, ServeOptions options, AtlasRouter? router)
     {
         app.UseExceptionHandler();
+        app.UseStatusCodePages();
         if (options.ApiKey is { } key) app.UseMiddleware<ApiKeyMiddleware>(key);
         app.UseRequestTimeouts();
         PageEndpoint.Map(app);
         HealthEndpoints.Map(app, state);
         ModelEndpoints.Map(app, state);
         PredictEndpoints.Map(app, state);
+        if (router is not null) RouteEndpoints.Map(app, state, router);
         app.MapOpenApi("/openapi");
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -146,5 +155,6 @@ public sealed class LocusServer : IAsyncDisposable
         await StopAsync();
         await app.DisposeAsync();
         if (ownsCatalog) catalog.Dispose();
+        atlas?.Dispose();
     }
 }

@@ -30,6 +30,9 @@ public sealed record ServeOptions
     /// <summary>Where adapters' base model is, when it moved since training (as <c>predict --base</c>).</summary>
     public string? BaseModel { get; init; }
 
+    /// <summary>A model atlas folder (<c>locus atlas train</c>): adds <c>POST /v1/route</c>.</summary>
+    public string? Atlas { get; init; }
+
     /// <summary>A request that takes longer is cancelled and answered 504.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

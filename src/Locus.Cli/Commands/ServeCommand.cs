@@ -24,10 +24,11 @@ public static class ServeCommand
         var maxTexts = new Option<int>("--max-texts") { Description = "Most texts per request (413 beyond).", DefaultValueFactory = _ => 256 }.InRange(1, null);
         var timeout = new Option<int>("--request-timeout-s") { Description = "Requests taking longer are cancelled (504).", DefaultValueFactory = _ => 60 }.InRange(1, null);
         var baseModel = new Option<string?>("--base") { Description = "Where the adapters' base model is, if it moved." };
+        var atlas = new Option<string?>("--atlas") { Description = "A model atlas folder (locus atlas train): adds POST /v1/route, which picks the model most likely to answer a text well." };
         var threads = new Option<int>("--threads") { Description = "CPU threads for inference (0: library default).", DefaultValueFactory = _ => 0 }.InRange(0, 1024);
 
         var command = new Command("serve", "Serve models over HTTP: adapters of one base share it, requests are micro-batched; /v1/models, /v1/models/{name}/predict, /openapi, /metrics, /healthz, /readyz, and a page at /.");
-        foreach (var option in new Option[] { models, urls, apiKey, maxBatch, maxWait, maxChars, maxTexts, timeout, baseModel, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { models, urls, apiKey, maxBatch, maxWait, maxChars, maxTexts, timeout, baseModel, atlas, threads }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
@@ -42,6 +43,7 @@ public static class ServeCommand
                 MaxTexts = parse.GetValue(maxTexts),
                 RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 BaseModel = parse.GetValue(baseModel),
+                Atlas = parse.GetValue(atlas),
             };
             using var loggers = LoggerFactory.Create(b => b.AddProvider(new TextWriterLoggerProvider(parse.InvocationConfiguration.Error)).SetMinimumLevel(LogLevel.Information));
             await using var server = await LocusServer.StartAsync(options, loggerFactory: loggers, cancellationToken: cancellationToken);

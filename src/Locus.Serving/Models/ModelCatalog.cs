@@ -46,7 +46,7 @@ public sealed class ModelCatalog : IDisposable
                 var reference = ModelReference.Parse(text);
                 var located = await ModelLocator.LocateAsync(reference.Path, cancellationToken);
                 var run = located.RunFolder is null ? null : await RunManifestJson.ReadManifestAsync(Path.Combine(located.RunFolder, RunStore.ManifestFileName), cancellationToken);
-                var name = reference.NameFor(located.ModelFolder, run?.Name);
+                var name = reference.Name ?? located.DefaultName;
                 if (served.Any(m => m.Name == name)) throw new LocusException($"two models are named '{name}': serve one as NAME=PATH");
                 var manifest = TrainedModelManifest.Load(located.ModelFolder);
 

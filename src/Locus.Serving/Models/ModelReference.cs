@@ -13,12 +13,4 @@ public sealed record ModelReference(string? Name, string Path)
             ? new ModelReference(text[..equals], text[(equals + 1)..])
             : new ModelReference(null, text);
     }
-
-    /// <summary>The served name: the given name, else the run's name, else the model folder's name.</summary>
-    public string NameFor(string modelFolder, string? runName)
-    {
-        if (Name is not null) return Name;
-        if (runName is not null) return runName;
-        return System.IO.Path.GetFileName(System.IO.Path.GetFullPath(modelFolder).TrimEnd(System.IO.Path.DirectorySeparatorChar));
-    }
 }

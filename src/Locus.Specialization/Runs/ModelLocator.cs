@@ -5,11 +5,19 @@ namespace Locus.Specialization.Runs;
 /// <summary>A model folder and, when it came from a run, the run version folder (with its <c>run.json</c>).</summary>
 /// <param name="ModelFolder">The folder with <c>locus_model.json</c>.</param>
 /// <param name="RunFolder">The run version folder, or null for a plain model folder.</param>
-public sealed record LocatedModel(string ModelFolder, string? RunFolder);
+public sealed record LocatedModel(string ModelFolder, string? RunFolder)
+{
+    /// <summary>The name to call the model by: its run's name (<c>ROOT/NAME/vN</c>), else its folder's name.</summary>
+    public string DefaultName => Path.GetFileName(Path.GetDirectoryName(Trimmed(RunFolder ?? "")) ?? "") is { Length: > 0 } run && RunFolder is not null
+        ? run
+        : Path.GetFileName(Trimmed(ModelFolder));
+
+    static string Trimmed(string path) => Path.GetFullPath(path.Length == 0 ? "." : path).TrimEnd(Path.DirectorySeparatorChar);
+}
 
 /// <summary>
 /// Finds the model folder a user means: a model folder itself, a run version folder (its <c>model</c>), or a run's
-/// name folder (the promoted version's model, else the latest version's), so that <c>locus eval --model runs/NAME</c>
+/// name folder (the promoted version's model, else the latest completed version's, else the latest version's), so that <c>locus eval --model runs/NAME</c>
 /// scores what <c>locus specialize --out runs/NAME</c> produced, and <c>locus serve</c> serves it.
 /// </summary>
 public static class ModelLocator
@@ -45,7 +53,11 @@ public static class ModelLocator
         var store = new RunStore(root);
         var name = Path.GetFileName(full);
         if (RunNames.Problem(name) is not null || store.ListVersions(name).Count == 0) return null;
-        var promoted = (await store.ReadPromotionAsync(name, cancellationToken)).Promoted is not null;
-        return (await store.ResolveAsync($"{name}/{(promoted ? "promoted" : "latest")}", cancellationToken)).Folder;
+        if ((await store.ReadPromotionAsync(name, cancellationToken)).Promoted is not null)
+            return (await store.ResolveAsync($"{name}/promoted", cancellationToken)).Folder;
+        var versions = store.ListVersions(name);
+        foreach (var version in versions.Reverse())
+            if ((await store.LoadAsync(version, cancellationToken)).Status == RunStatus.Completed) return version.Folder;
+        return versions[^1].Folder;
     }
 }
