@@ -22,8 +22,10 @@ public sealed record PredictResponse(string Model, string Task, IReadOnlyList<Pr
 /// <param name="MultiLabel">Whether a text may get several labels.</param>
 /// <param name="Run">The run version (<c>NAME/vN</c>) it came from, if any.</param>
 /// <param name="BaseModel">The base model an adapter applies to.</param>
+/// <param name="KeyMetric">The run's key metric (e.g. <c>test.f1</c> and its value), if any.</param>
 /// <param name="Metrics">The run's recorded metrics (e.g. <c>{"test": {"f1": 0.95}}</c>), if any.</param>
-public sealed record ModelInfo(string Name, string Task, string Kind, IReadOnlyList<string> Labels, bool MultiLabel, string? Run, string? BaseModel, JsonObject? Metrics);
+public sealed record ModelInfo(string Name, string Task, string Kind, IReadOnlyList<string> Labels, bool MultiLabel, string? Run, string? BaseModel,
+    Locus.Specialization.Runs.MetricValue? KeyMetric, JsonObject? Metrics);
 
 /// <summary>The answer of <c>GET /v1/models</c>.</summary>
 /// <param name="Models">The served models.</param>

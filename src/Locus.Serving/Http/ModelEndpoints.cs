@@ -25,5 +25,5 @@ public static class ModelEndpoints
     /// <summary>The listing entry of a model.</summary>
     public static ModelInfo Describe(ServedModel model) => new(
         model.Name, model.Task, model.Backend is AdapterSetBackend ? "adapter" : "full", model.Labels, model.Manifest.MultiLabel, model.Run,
-        model.Backend is AdapterSetBackend set ? set.Set.BaseFolder : null, model.Metrics);
+        model.Backend is AdapterSetBackend set ? set.Set.BaseFolder : null, model.KeyMetric, model.Metrics);
 }

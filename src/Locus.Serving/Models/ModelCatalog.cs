@@ -68,7 +68,8 @@ public sealed class ModelCatalog : IDisposable
                     set.Add(name, located.ModelFolder, batchSize);
                     backend = backends.OfType<AdapterSetBackend>().Single(b => b.Set == set);
                 }
-                served.Add(new ServedModel(name, manifest, located.ModelFolder, run is null ? null : $"{run.Name}/v{run.Version}", run?.Metrics, backend));
+                served.Add(new ServedModel(name, manifest, located.ModelFolder, run is null ? null : $"{run.Name}/v{run.Version}", run?.Metrics, backend,
+                    run is null ? null : RunMetrics.KeyMetric(run)));
                 logger?.LogInformation("loaded {Model} ({Task}, {Mode}) from {Folder}", name, manifest.Task, manifest.Mode, located.ModelFolder);
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Locus.Data;
+using Locus.Specialization.Runs;
 using Locus.Training.FineTuning;
 
 namespace Locus.Serving.Models;
@@ -8,8 +9,10 @@ namespace Locus.Serving.Models;
 public sealed class ServedModel
 {
     /// <summary>Describes a loaded model.</summary>
-    public ServedModel(string name, TrainedModelManifest manifest, string modelFolder, string? run, JsonObject? metrics, IPredictionBackend backend)
+    public ServedModel(string name, TrainedModelManifest manifest, string modelFolder, string? run, JsonObject? metrics, IPredictionBackend backend,
+        MetricValue? keyMetric = null)
     {
+        KeyMetric = keyMetric;
         Name = name;
         Manifest = manifest;
         ModelFolder = modelFolder;
@@ -31,6 +34,9 @@ public sealed class ServedModel
 
     /// <summary>The run version it belongs to (<c>NAME/vN</c>), or null for a plain model folder.</summary>
     public string? Run { get; }
+
+    /// <summary>The run's key metric (what <c>locus runs list</c> ranks by), or null.</summary>
+    public MetricValue? KeyMetric { get; }
 
     /// <summary>The run's recorded metrics, or null.</summary>
     public JsonObject? Metrics { get; }

@@ -52,7 +52,8 @@ public sealed class AdapterSet : IDisposable
     {
         var manifest = TrainedModelManifest.Load(adapterFolder);
         if (manifest.Mode == FineTuneMode.Full) throw new LocusException($"'{adapterFolder}' is a full model, not an adapter");
-        var options = TrainedModel.LoadOptions(manifest, logger);
+        // No logger for the base load: its "head newly initialised" warning does not apply, each adapter brings its head.
+        var options = TrainedModel.LoadOptions(manifest, null);
         var baseFolder = TrainedModel.BaseFolder(adapterFolder, manifest, baseModel, logger);
         return new AdapterSet(baseFolder, EncoderModels.LoadClassifier(baseFolder, TrainedModel.TaskOf(manifest), options), options.SequencePooling,
             TrainedModel.TaskOf(manifest), logger);

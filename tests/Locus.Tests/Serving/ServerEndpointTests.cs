@@ -23,6 +23,8 @@ public class ServerEndpointTests(ServingFixture fixture)
         Assert.Equal(["PER", "ORG", "LOC"], models["ner-a"]["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Equal("ner-a/v1", models["ner-a"]["run"]!.GetValue<string>());
         Assert.Equal(0.5, models["ner-a"]["metrics"]!["test"]!["f1"]!.GetValue<double>());
+        Assert.Equal("test.f1", models["ner-a"]["key_metric"]!["path"]!.GetValue<string>());
+        Assert.Equal(0.5, models["ner-a"]["key_metric"]!["value"]!.GetValue<double>());
         Assert.Equal(["PER", "LOC"], models["ner-b"]["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Null(models["ner-b"]["run"]);
         Assert.Equal("classification", models["intents"]["task"]!.GetValue<string>());
