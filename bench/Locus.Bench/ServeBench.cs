@@ -142,9 +142,13 @@ public static class ServeBench
     {
         var folder = Arg(args, "--model", "");
         var count = int.Parse(Arg(args, "--adapters", "1"), CultureInfo.InvariantCulture);
+        GC.Collect();
         var before = Rss();
         using var catalog = Locus.Serving.Models.ModelCatalog.LoadAsync(Enumerable.Range(0, count).Select(i => $"a{i}={folder}").ToList()).GetAwaiter().GetResult();
         catalog.Backends[0].Predict(catalog.Models[0].Name, ["warm up"], CancellationToken.None);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         Console.WriteLine((Rss() - before).ToString("F1", CultureInfo.InvariantCulture));
         return 0;
     }

@@ -19,6 +19,7 @@ public sealed class AdapterSet : IDisposable
     readonly EncoderClassifier classifier;
     readonly LoraModel lora;
     readonly Dictionary<string, ModelPredictor> predictors = new(StringComparer.Ordinal);
+    readonly Dictionary<string, ITextTokenizer> tokenizers = new(StringComparer.Ordinal);
     readonly Lock gate = new();
     readonly ILogger? logger;
 
@@ -81,8 +82,22 @@ public sealed class AdapterSet : IDisposable
             PeftAdapterFiles.Load(lora, adapterFolder, name);
             lora.Train(false);
             classifier.eval();
-            predictors[name] = ModelPredictor.For(classifier, TokenizerFactory.FromFolder(adapterFolder), manifest, batchSize);
+            predictors[name] = ModelPredictor.For(classifier, TokenizerOf(adapterFolder), manifest, batchSize);
         }
+    }
+
+    /// <summary>Adapters of one base usually carry the same tokenizer files: one tokenizer instance serves them all.</summary>
+    ITextTokenizer TokenizerOf(string adapterFolder)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in Locus.Models.Hub.ModelFiles.TokenizerFiles.Select(n => Path.Combine(adapterFolder, n)).Where(File.Exists))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\n"));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+        var key = Convert.ToHexString(hash.GetHashAndReset());
+        if (!tokenizers.TryGetValue(key, out var tokenizer)) tokenizers[key] = tokenizer = TokenizerFactory.FromFolder(adapterFolder);
+        return tokenizer;
     }
 
     /// <summary>Predicts with the adapter <paramref name="name"/>: one record per text, as <c>locus predict</c> with that model.</summary>
