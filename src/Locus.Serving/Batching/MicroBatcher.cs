@@ -9,9 +9,10 @@ namespace Locus.Serving.Batching;
 /// <summary>
 /// Dynamic micro-batching for one backend (one shared base model): concurrent requests queue on a channel; a single
 /// worker takes the first, waits up to <see cref="BatchingOptions.MaxWait"/> for others until
-/// <see cref="BatchingOptions.MaxBatch"/> texts are collected, then runs one prediction per model (adapter) in the batch,
-/// whose windows <c>locus predict</c>'s path sorts by length into buckets of at most MaxBatch, and hands each request its
-/// slice of the results. Requests cancelled while queued are dropped before the forward pass.
+/// <see cref="BatchingOptions.MaxBatch"/> texts are collected, then hands the batch, grouped by model, to the backend
+/// (adapters of one NER base share each forward pass, see <see cref="Locus.Training.Inference.AdapterSet.PredictMany"/>;
+/// otherwise one prediction per model), whose windows are sorted by length into buckets of at most MaxBatch, and hands
+/// each request its slice of the results. Requests cancelled while queued are dropped before the forward pass.
 /// </summary>
 public sealed class MicroBatcher : IAsyncDisposable
 {
@@ -35,7 +36,7 @@ public sealed class MicroBatcher : IAsyncDisposable
         worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>Forward passes run so far (one per model per micro-batch).</summary>
+    /// <summary>Micro-batches run so far (one backend call each).</summary>
     public long Batches => Interlocked.Read(ref batches);
 
     /// <summary>Texts predicted so far.</summary>
@@ -89,27 +90,33 @@ public sealed class MicroBatcher : IAsyncDisposable
 
     void Run(List<Work> batch)
     {
-        foreach (var group in batch.Where(w => !w.Done.Task.IsCompleted && !w.Cancellation.IsCancellationRequested).GroupBy(w => w.Model))
+        // One group per model: its requests' texts predicted together; the backend may share the base's work across groups.
+        var groups = batch.Where(w => !w.Done.Task.IsCompleted && !w.Cancellation.IsCancellationRequested)
+            .GroupBy(w => w.Model, StringComparer.Ordinal).Select(g => (Model: g.Key, Works: g.ToList())).ToList();
+        if (groups.Count > 0)
         {
-            var works = group.ToList();
-            var texts = works.SelectMany(w => w.Texts).ToList();
             try
             {
-                var records = backend.Predict(group.Key, texts, CancellationToken.None);
+                var results = backend.PredictMany(groups.Select(g => (g.Model, (IReadOnlyList<string>)g.Works.SelectMany(w => w.Texts).ToList())).ToList(), CancellationToken.None);
                 Interlocked.Increment(ref batches);
-                Interlocked.Add(ref batchedTexts, texts.Count);
-                metrics?.Batch(group.Key, texts.Count);
-                var offset = 0;
-                foreach (var work in works)
+                for (var i = 0; i < groups.Count; i++)
                 {
-                    work.Done.TrySetResult(records.Skip(offset).Take(work.Texts.Count).ToList());
-                    offset += work.Texts.Count;
+                    var (model, works) = groups[i];
+                    var count = works.Sum(w => w.Texts.Count);
+                    Interlocked.Add(ref batchedTexts, count);
+                    metrics?.Batch(model, count);
+                    var offset = 0;
+                    foreach (var work in works)
+                    {
+                        work.Done.TrySetResult(results[i].Skip(offset).Take(work.Texts.Count).ToList());
+                        offset += work.Texts.Count;
+                    }
                 }
             }
             catch (Exception e)
             {
-                logger?.LogError(e, "prediction with {Model} failed", group.Key);
-                foreach (var work in works) work.Done.TrySetException(e);
+                logger?.LogError(e, "prediction with {Models} failed", string.Join(", ", groups.Select(g => g.Model)));
+                foreach (var work in groups.SelectMany(g => g.Works)) work.Done.TrySetException(e);
             }
         }
         foreach (var work in batch.Where(w => !w.Done.Task.IsCompleted)) work.Done.TrySetCanceled(work.Cancellation);

@@ -19,5 +19,9 @@ public sealed class AdapterSetBackend(AdapterSet set) : IPredictionBackend
         Set.Predict(model, texts, cancellationToken);
 
     /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<PredictionRecord>> PredictMany(IReadOnlyList<(string Model, IReadOnlyList<string> Texts)> requests, CancellationToken cancellationToken) =>
+        Set.PredictMany(requests, cancellationToken);
+
+    /// <inheritdoc />
     public void Dispose() => Set.Dispose();
 }

@@ -16,4 +16,11 @@ public interface IPredictionBackend : IDisposable
 
     /// <summary>One record per text from the model <paramref name="model"/>, exactly as <c>locus predict</c> with that model.</summary>
     IReadOnlyList<PredictionRecord> Predict(string model, IReadOnlyList<string> texts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One list of records per request of a micro-batch, in order; a backend whose models can share forward passes
+    /// (adapters of one base) computes them together, otherwise model by model.
+    /// </summary>
+    IReadOnlyList<IReadOnlyList<PredictionRecord>> PredictMany(IReadOnlyList<(string Model, IReadOnlyList<string> Texts)> requests, CancellationToken cancellationToken) =>
+        requests.Select(r => Predict(r.Model, r.Texts, cancellationToken)).ToList();
 }

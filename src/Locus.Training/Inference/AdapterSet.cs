@@ -20,6 +20,8 @@ public sealed class AdapterSet : IDisposable
     readonly LoraModel lora;
     readonly Dictionary<string, ModelPredictor> predictors = new(StringComparer.Ordinal);
     readonly Dictionary<string, ITextTokenizer> tokenizers = new(StringComparer.Ordinal);
+    readonly Dictionary<string, ITextTokenizer> tokenizerOf = new(StringComparer.Ordinal);
+    int batchSize = 32;
     readonly Lock gate = new();
     readonly ILogger? logger;
 
@@ -82,7 +84,9 @@ public sealed class AdapterSet : IDisposable
             PeftAdapterFiles.Load(lora, adapterFolder, name);
             lora.Train(false);
             classifier.eval();
-            predictors[name] = ModelPredictor.For(classifier, TokenizerOf(adapterFolder), manifest, batchSize);
+            tokenizerOf[name] = TokenizerOf(adapterFolder);
+            predictors[name] = ModelPredictor.For(classifier, tokenizerOf[name], manifest, batchSize);
+            this.batchSize = batchSize;
         }
     }
 
@@ -104,11 +108,79 @@ public sealed class AdapterSet : IDisposable
     public IReadOnlyList<PredictionRecord> Predict(string name, IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         if (!predictors.TryGetValue(name, out var predictor)) throw new LocusException($"no adapter named '{name}' in this set");
+        lock (gate) return PredictLocked(name, predictor, texts, cancellationToken);
+    }
+
+    IReadOnlyList<PredictionRecord> PredictLocked(string name, ModelPredictor predictor, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        lora.SetActiveAdapter(name);
+        return predictor.Predict(texts, cancellationToken);
+    }
+
+    /// <summary>
+    /// Predicts for several adapters at once, one list of records per request, in request order. NER adapters whose only
+    /// module to save is the head and that share one tokenizer are predicted together: all their windows are bucketed by
+    /// length, each batch runs the base model once with every row's own LoRA update (<see cref="LoraModel.SetRowAdapters"/>)
+    /// and each adapter's head reads its rows. Otherwise (text classification, whose pooler is per adapter; unfrozen
+    /// layers) the adapters are predicted one after the other.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<PredictionRecord>> PredictMany(IReadOnlyList<(string Model, IReadOnlyList<string> Texts)> requests, CancellationToken cancellationToken = default)
+    {
+        foreach (var (model, _) in requests)
+            if (!predictors.ContainsKey(model)) throw new LocusException($"no adapter named '{model}' in this set");
         lock (gate)
         {
-            lora.SetActiveAdapter(name);
-            return predictor.Predict(texts, cancellationToken);
+            if (requests.Select(r => r.Model).Distinct(StringComparer.Ordinal).Count() > 1 && CanMix(requests.Select(r => r.Model)))
+                return PredictMixed(requests, cancellationToken);
+            return requests.Select(r => PredictLocked(r.Model, predictors[r.Model], r.Texts, cancellationToken)).ToList();
         }
+    }
+
+    /// <summary>Whether these adapters can share forward passes (see <see cref="PredictMany"/>).</summary>
+    public bool CanMix(IEnumerable<string> models)
+    {
+        var names = models.Distinct(StringComparer.Ordinal).ToList();
+        return Task == ClassificationTask.TokenClassification && classifier is ILinearHeadClassifier
+               && names.All(n => predictors[n].NerPath is not null && lora.ConfigOf(n).ModulesToSave.All(m => m == "classifier"))
+               && names.Select(n => tokenizerOf[n]).Distinct().Count() == 1;
+    }
+
+    List<IReadOnlyList<PredictionRecord>> PredictMixed(IReadOnlyList<(string Model, IReadOnlyList<string> Texts)> requests, CancellationToken cancellationToken)
+    {
+        var ners = requests.Select(r => predictors[r.Model].NerPath!).ToList();
+        var encoded = requests.Select((r, g) => r.Texts.Select((t, i) => ners[g].Encoder.Encode(t, i)).ToList()).ToList();
+        var logits = encoded.Select(e => new Tasks.WindowLogits(e.Select(x => x.Items.Count))).ToList();
+        var items = encoded.SelectMany((e, g) => e.SelectMany(x => x.Items).Select(item => (Group: g, Item: item))).OrderBy(x => x.Item.Window.Length).ToList();
+        var heads = requests.Select(r => lora.ModulesToSaveOf(r.Model)).ToList();
+        var features = (ILinearHeadClassifier)classifier;
+        classifier.eval();
+        using (TorchSharp.torch.no_grad())
+        {
+            foreach (var chunk in items.Chunk(batchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                using var batch = ners[0].Collator.Collate(chunk.Select(c => c.Item).ToList());
+                lora.SetRowAdapters(chunk.Select(c => requests[c.Group].Model).ToList());
+                try
+                {
+                    var hidden = features.Features(batch.ToEncoderInput());
+                    foreach (var group in chunk.Select((c, row) => (c.Group, c.Item, Row: (long)row)).GroupBy(c => c.Group))
+                    {
+                        using var rows = TorchSharp.torch.tensor(group.Select(c => c.Row).ToArray());
+                        var head = heads[group.Key];
+                        var groupLogits = TorchSharp.torch.nn.functional.linear(hidden.index_select(0, rows), head["classifier.weight"], head["classifier.bias"]);
+                        logits[group.Key].Add(group.Select(c => c.Item).ToList(), groupLogits);
+                    }
+                }
+                finally
+                {
+                    lora.SetRowAdapters(null);
+                }
+            }
+        }
+        return requests.Select((r, g) => (IReadOnlyList<PredictionRecord>)r.Texts
+            .Select((t, i) => ModelPredictor.NerRecord(t, ners[g].Decode(encoded[g][i], logits[g].Of(i)))).ToList()).ToList();
     }
 
     /// <inheritdoc />

@@ -22,6 +22,9 @@ public sealed class ModelPredictor
         this.text = text;
     }
 
+    /// <summary>The entity predictor of an NER model, else null.</summary>
+    internal NerPredictor? NerPath => ner;
+
     /// <summary>Whether the model finds entities (else it classifies texts).</summary>
     public bool IsNer => ner is not null;
 
@@ -43,14 +46,17 @@ public sealed class ModelPredictor
 
     static WindowOptions Windows(TrainedModelManifest manifest) => new() { MaxLength = manifest.MaxLength, Stride = manifest.Stride };
 
+    /// <summary>The record of an NER prediction: spans with their text and confidences rounded to 4 decimals.</summary>
+    internal static PredictionRecord NerRecord(string text, IReadOnlyList<Locus.Evaluation.ScoredEntitySpan> spans) =>
+        new(text, Spans: spans.Select(s => new PredictedSpan(s.Start, s.End, s.Label, text[s.Start..s.End], Math.Round(s.Confidence, 4))).ToList());
+
     /// <summary>One record per text, in order.</summary>
     public IReadOnlyList<PredictionRecord> Predict(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         if (ner is not null)
         {
             var spans = ner.Predict(texts, cancellationToken);
-            return texts.Select((t, i) => new PredictionRecord(t, Spans: spans[i]
-                .Select(s => new PredictedSpan(s.Start, s.End, s.Label, t[s.Start..s.End], Math.Round(s.Confidence, 4))).ToList())).ToList();
+            return texts.Select((t, i) => NerRecord(t, spans[i])).ToList();
         }
 
         var predictions = text!.Predict(texts, cancellationToken);

@@ -36,6 +36,24 @@ public sealed class LoraModel : IDisposable
     /// <summary>The wrapped model.</summary>
     public nn.Module Model => model;
 
+    Dictionary<string, Tensor>? rowAdapters;
+
+    /// <summary>
+    /// Mixed batches: row <c>i</c> of the next forward passes gets the update of adapter <paramref name="rowAdapter"/>[i]
+    /// (the base computation is shared by every row; each adapter's low-rank update runs on its rows only). Null goes
+    /// back to the active adapter for every row. The task heads are not switched per row: read features and apply each
+    /// adapter's head (<see cref="ModulesToSaveOf"/>) yourself.
+    /// </summary>
+    public void SetRowAdapters(IReadOnlyList<string>? rowAdapter)
+    {
+        if (rowAdapters is not null) foreach (var rows in rowAdapters.Values) rows.Dispose();
+        rowAdapters = null;
+        if (rowAdapter is null) return;
+        if (IsMerged) Unmerge();
+        rowAdapters = rowAdapter.Select((a, i) => (Adapter: a, Row: (long)i)).GroupBy(r => r.Adapter, StringComparer.Ordinal)
+            .ToDictionary(g => { Get(g.Key); return g.Key; }, g => tensor(g.Select(r => r.Row).ToArray()), StringComparer.Ordinal);
+    }
+
     /// <summary>The adapter whose update is applied, or null for the bare base model.</summary>
     public string? ActiveAdapter { get; private set; }
 
@@ -244,6 +262,17 @@ public sealed class LoraModel : IDisposable
         if (!hooked.Add(path)) return;
         var remover = linear.register_forward_hook((_, input, output) =>
         {
+            if (rowAdapters is not null)
+            {
+                var mixed = output;
+                foreach (var (adapter, rows) in rowAdapters)
+                {
+                    if (!adapters[adapter].Layers.TryGetValue(path, out var rowLayer)) continue;
+                    var update = rowLayer.forward(input.index_select(0, rows).to_type(rowLayer.A.dtype));
+                    mixed = mixed.index_add(0, rows, update.to_type(mixed.dtype), 1.0);
+                }
+                return mixed;
+            }
             if (IsMerged || ActiveAdapter is null || !adapters[ActiveAdapter].Layers.TryGetValue(path, out var layer)) return output;
             // The input may be bfloat16 under Bf16LinearAutocast; the adapter computes in its own (float32) dtype.
             return output.add(layer.forward(input.to_type(layer.A.dtype)));
@@ -257,6 +286,7 @@ public sealed class LoraModel : IDisposable
     /// <summary>Removes the hooks and disposes the adapters; the model keeps its current (possibly merged) weights.</summary>
     public void Dispose()
     {
+        SetRowAdapters(null);
         foreach (var remove in hookRemovers) remove();
         foreach (var adapter in adapters.Values)
         {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Locus.Serving.Batching;
+using Locus.Serving.Models;
 using Locus.Training.FineTuning;
 
 namespace Locus.Tests.Serving;
@@ -47,9 +49,31 @@ public class BatchingAndShutdownTests(ServingFixture fixture)
             foreach (var (w, g) in want.Zip(got)) Assert.Equal(w.Confidence, g.Confidence, 3);
         }
 
-        // The NER adapters share one batcher: far fewer forward passes than requests.
+        // The NER adapters share one batcher: far fewer micro-batches than requests.
         var shared = server.Batchers.Single(b => b.Texts == 2 * texts.Count);
         Assert.True(shared.Batches < texts.Count, $"{shared.Batches} batches for {2 * texts.Count} requests");
+    }
+
+    [Fact]
+    public void AdaptersOfOneBaseShareForwardPassesAndStillPredictAsOnTheirOwn()
+    {
+        var set = Assert.IsType<AdapterSetBackend>(fixture.Catalog.Find("ner-a")!.Backend).Set;
+        Assert.True(set.CanMix(["ner-a", "ner-b"])); // different label counts, one tokenizer, heads are the only modules to save
+        var texts = ServingFixture.Texts;
+        IReadOnlyList<(string Model, IReadOnlyList<string> Texts)> requests = [("ner-a", texts[..3]), ("ner-b", texts), ("ner-a", [texts[3], texts[4] + " Alice ."])];
+        var mixed = set.PredictMany(requests);
+        Assert.Equal(requests.Count, mixed.Count);
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var alone = set.Predict(requests[r].Model, requests[r].Texts);
+            Assert.Equal(alone.Count, mixed[r].Count);
+            for (var i = 0; i < alone.Count; i++)
+            {
+                Assert.Equal(alone[i].Spans!.Select(s => (s.Start, s.End, s.Label)), mixed[r][i].Spans!.Select(s => (s.Start, s.End, s.Label)));
+                foreach (var (a, m) in alone[i].Spans!.Zip(mixed[r][i].Spans!)) Assert.Equal(a.Confidence, m.Confidence, 3);
+            }
+        }
+        Assert.NotEqual(JsonSerializer.Serialize(set.Predict("ner-a", texts)), JsonSerializer.Serialize(set.Predict("ner-b", texts)));
     }
 
     [Fact]
