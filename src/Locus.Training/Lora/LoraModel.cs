@@ -36,22 +36,68 @@ public sealed class LoraModel : IDisposable
     /// <summary>The wrapped model.</summary>
     public nn.Module Model => model;
 
-    Dictionary<string, Tensor>? rowAdapters;
+    Tensor? rowAdapterIds;
+    List<string>? stackedOrder;
+    Dictionary<string, (Tensor A, Tensor B)>? stacks;
 
     /// <summary>
-    /// Mixed batches: row <c>i</c> of the next forward passes gets the update of adapter <paramref name="rowAdapter"/>[i]
-    /// (the base computation is shared by every row; each adapter's low-rank update runs on its rows only). Null goes
-    /// back to the active adapter for every row. The task heads are not switched per row: read features and apply each
-    /// adapter's head (<see cref="ModulesToSaveOf"/>) yourself.
+    /// Mixed batches (inference only): row <c>i</c> of the next forward passes gets the update of adapter
+    /// <paramref name="rowAdapter"/>[i]. The base computation is shared by every row; the low-rank updates of all rows
+    /// run as two batched matrix products per layer over the adapters' A and B stacked once (ranks padded with zeros,
+    /// scaling folded into B), whatever the number of adapters. Null goes back to the active adapter for every row.
+    /// The task heads are not switched per row: read features and apply each adapter's head yourself.
     /// </summary>
     public void SetRowAdapters(IReadOnlyList<string>? rowAdapter)
     {
-        if (rowAdapters is not null) foreach (var rows in rowAdapters.Values) rows.Dispose();
-        rowAdapters = null;
+        rowAdapterIds?.Dispose();
+        rowAdapterIds = null;
         if (rowAdapter is null) return;
         if (IsMerged) Unmerge();
-        rowAdapters = rowAdapter.Select((a, i) => (Adapter: a, Row: (long)i)).GroupBy(r => r.Adapter, StringComparer.Ordinal)
-            .ToDictionary(g => { Get(g.Key); return g.Key; }, g => tensor(g.Select(r => r.Row).ToArray()), StringComparer.Ordinal);
+        if (stacks is null) Stack();
+        var index = stackedOrder!.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (long)p.i, StringComparer.Ordinal);
+        rowAdapterIds = tensor(rowAdapter.Select(a => index.TryGetValue(a, out var i) ? i : throw new LocusException($"no adapter named '{a}'")).ToArray())
+            .DetachFromDisposeScope();
+    }
+
+    /// <summary>Stacks every adapter's A [r, in] and scaled B [out, r] per adapted layer (zeros where an adapter leaves a layer alone).</summary>
+    void Stack()
+    {
+        DropStacks();
+        stackedOrder = [.. adapters.Keys];
+        stacks = new Dictionary<string, (Tensor, Tensor)>(StringComparer.Ordinal);
+        var rank = adapters.Values.SelectMany(a => a.Layers.Values).Select(l => l.A.shape[0]).DefaultIfEmpty(0).Max();
+        using var noGrad = no_grad();
+        foreach (var path in hooked)
+        {
+            var weight = linears[path].weight!;
+            long inFeatures = weight.shape[1], outFeatures = weight.shape[0];
+            var a = zeros(stackedOrder.Count, rank, inFeatures);
+            var b = zeros(stackedOrder.Count, outFeatures, rank);
+            for (var i = 0; i < stackedOrder.Count; i++)
+            {
+                if (!adapters[stackedOrder[i]].Layers.TryGetValue(path, out var layer)) continue;
+                var r = layer.A.shape[0];
+                a[i].narrow(0, 0, r).copy_(layer.A);
+                b[i].narrow(1, 0, r).copy_(layer.B.mul(layer.Scaling));
+            }
+            stacks[path] = (a.DetachFromDisposeScope(), b.DetachFromDisposeScope());
+        }
+    }
+
+    void DropStacks()
+    {
+        if (stacks is not null) foreach (var (a, b) in stacks.Values) { a.Dispose(); b.Dispose(); }
+        stacks = null;
+    }
+
+    Tensor MixedUpdate(string path, Tensor input, Tensor output)
+    {
+        var (a, b) = stacks![path];
+        var x = input.to_type(a.dtype);
+        var flat = x.dim() == 2 ? x.unsqueeze(1) : x.reshape(x.shape[0], -1, x.shape[^1]);          // [B, T, in]
+        var update = bmm(bmm(flat, a.index_select(0, rowAdapterIds!).transpose(1, 2)),               // [B, T, r]
+            b.index_select(0, rowAdapterIds!).transpose(1, 2));                                       // [B, T, out]
+        return output.add(update.reshape(output.shape).to_type(output.dtype));
     }
 
     /// <summary>The adapter whose update is applied, or null for the bare base model.</summary>
@@ -97,6 +143,7 @@ public sealed class LoraModel : IDisposable
         var snapshot = SnapshotModules(config);
         foreach (var (key, value) in snapshot) baseModules.TryAdd(key, value.clone());
         adapters[name] = new Adapter(config, layers, snapshot);
+        DropStacks();
         ActivateUnmerged(name);
     }
 
@@ -157,6 +204,7 @@ public sealed class LoraModel : IDisposable
     {
         var adapter = Get(ActiveAdapter ?? throw new InvalidOperationException("no active adapter"));
         if (IsMerged) Unmerge();
+        DropStacks();
         var trainable = new List<(string, Parameter)>();
         foreach (var (name, parameter) in model.named_parameters())
         {
@@ -262,17 +310,7 @@ public sealed class LoraModel : IDisposable
         if (!hooked.Add(path)) return;
         var remover = linear.register_forward_hook((_, input, output) =>
         {
-            if (rowAdapters is not null)
-            {
-                var mixed = output;
-                foreach (var (adapter, rows) in rowAdapters)
-                {
-                    if (!adapters[adapter].Layers.TryGetValue(path, out var rowLayer)) continue;
-                    var update = rowLayer.forward(input.index_select(0, rows).to_type(rowLayer.A.dtype));
-                    mixed = mixed.index_add(0, rows, update.to_type(mixed.dtype), 1.0);
-                }
-                return mixed;
-            }
+            if (rowAdapterIds is not null && stacks is not null && stacks.ContainsKey(path)) return MixedUpdate(path, input, output);
             if (IsMerged || ActiveAdapter is null || !adapters[ActiveAdapter].Layers.TryGetValue(path, out var layer)) return output;
             // The input may be bfloat16 under Bf16LinearAutocast; the adapter computes in its own (float32) dtype.
             return output.add(layer.forward(input.to_type(layer.A.dtype)));
@@ -287,6 +325,7 @@ public sealed class LoraModel : IDisposable
     public void Dispose()
     {
         SetRowAdapters(null);
+        DropStacks();
         foreach (var remove in hookRemovers) remove();
         foreach (var adapter in adapters.Values)
         {

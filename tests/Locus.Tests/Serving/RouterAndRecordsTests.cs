@@ -34,8 +34,15 @@ public class RouterAndRecordsTests(ServingFixture fixture)
         Assert.Equal(FineTunerTests.Ner.Length, lines.Count);
         Assert.Equal(FineTunerTests.Ner.Select(e => e.Text), lines.Select(l => l["query_text"]!.GetValue<string>()));
         Assert.Equal(Enumerable.Range(1, lines.Count).Select(i => i.ToString()), lines.Select(l => l["query_id"]!.GetValue<string>()));
+        using (var ner_a = TrainedModel.Load(fixture.Folders["ner-a"]))
+        {
+            var spans = ner_a.NerPredictor().Predict(FineTunerTests.Ner.Select(e => e.Text).ToList());
+            var expected = FineTunerTests.Ner.Select((e, i) => Locus.Evaluation.ExampleOutcome.EntityF1(
+                e.Spans.Select(s => new Locus.Evaluation.EntitySpan(s.Start, s.End, s.Label)).ToList(),
+                spans[i].Select(s => new Locus.Evaluation.EntitySpan(s.Start, s.End, s.Label)).ToList()));
+            Assert.Equal(expected, lines.Select(l => l["score"]!.GetValue<double>()));
+        }
         Assert.All(lines, l => Assert.InRange(l["score"]!.GetValue<double>(), 0, 1));
-        Assert.Equal(1.0, lines[^1]["score"]!.GetValue<double>()); // no entity, none predicted
 
         var intents = dir.File("intents.jsonl");
         await JsonlWriter.WriteFileAsync(intents, DataRecord.FromExamples(ServingFixture.Intents));
