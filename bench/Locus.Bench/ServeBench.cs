@@ -55,6 +55,7 @@ public static class ServeBench
         inProcessRuns.Add(InProcess(folder, texts, seconds));
         Console.Error.WriteLine($"[serve-bench] in-process batched predict: {inProcessRuns[^1]:F1} texts/s");
         var inProcess = inProcessRuns.Order().ElementAt(1);
+        var (mixed, sequential) = MixedVersusSequential(folder, adapters, texts);
         var memoryOne = ChildMemory(folder, 1, threads);
         var memoryMany = ChildMemory(folder, adapters, threads);
         var loadEnd = File.ReadAllText("/proc/loadavg").Split(' ')[0];
@@ -67,11 +68,13 @@ public static class ServeBench
             malloc_mmap_threshold = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "unset",
             in_process_batched_texts_per_second = inProcess, in_process_runs = inProcessRuns,
             one_model = single, adapters = new { count = adapters, levels = many },
+            adapters_in_process = new { batch = 32, mixed_texts_per_second = mixed, one_adapter_after_another_texts_per_second = sequential },
             memory = new { one_model_rss_mb = memoryOne, adapters_rss_mb = memoryMany, ratio = memoryMany / memoryOne },
         };
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "serve.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.WriteAllText(Path.Combine(outDir, "serve.md"), Markdown(result.cpu, loadStart, loadEnd, folder, texts.Count, inProcessRuns, single, many, adapters, memoryOne, memoryMany, requests));
+        File.WriteAllText(Path.Combine(outDir, "serve.md"), Markdown(result.cpu, loadStart, loadEnd, folder, texts.Count, inProcessRuns, single, many, adapters, memoryOne, memoryMany, requests)
+            + string.Create(CultureInfo.InvariantCulture, $"\nIn process, a micro-batch of 32 single-text requests spread over the {adapters} adapters (median of 5 interleaved repeats): one shared forward pass per batch (per-row LoRA updates) {mixed:F1} texts/s; one forward pass per adapter {sequential:F1} texts/s.\n"));
         Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "serve.md")));
         return 0;
     }
@@ -90,6 +93,30 @@ public static class ServeBench
             if (clock.Elapsed.TotalSeconds > seconds) break;
         }
         return done / clock.Elapsed.TotalSeconds;
+    }
+
+    static (double Mixed, double Sequential) MixedVersusSequential(string folder, int adapters, IReadOnlyList<string> texts)
+    {
+        using var catalog = Locus.Serving.Models.ModelCatalog.LoadAsync(Enumerable.Range(0, adapters).Select(i => $"a{i}={folder}").ToList()).GetAwaiter().GetResult();
+        var set = ((Locus.Serving.Models.AdapterSetBackend)catalog.Backends[0]).Set;
+        var mixed = new List<double>();
+        var sequential = new List<double>();
+        for (var repeat = 0; repeat < 6; repeat++)
+        {
+            var requests = Enumerable.Range(0, 32).Select(i => (Model: $"a{i % adapters}", Text: texts[(repeat * 32 + i) % texts.Count]))
+                .GroupBy(r => r.Model).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Text).ToList())).ToList();
+            var clock = Stopwatch.StartNew();
+            set.PredictMany(requests);
+            var m = 32 / clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            foreach (var (model, batch) in requests) set.Predict(model, batch);
+            var q = 32 / clock.Elapsed.TotalSeconds;
+            if (repeat == 0) continue; // warm-up
+            mixed.Add(m);
+            sequential.Add(q);
+        }
+        Console.Error.WriteLine($"[serve-bench] {adapters} adapters in process: mixed {mixed.Order().ElementAt(2):F1} texts/s, one after another {sequential.Order().ElementAt(2):F1} texts/s");
+        return (mixed.Order().ElementAt(2), sequential.Order().ElementAt(2));
     }
 
     /// <summary>Throughput and latency at one concurrency.</summary>
