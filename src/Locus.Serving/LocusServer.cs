@@ -72,9 +72,9 @@ public sealed class LocusServer : IAsyncDisposable
             var metrics = app.Services.GetRequiredService<ServingMetrics>();
             var batching = new BatchingOptions(options.MaxBatch, options.MaxWait);
             var batchers = catalog.Backends.ToDictionary(b => b, b => new MicroBatcher(b, batching, metrics, logger));
-            var state = new ServerState(catalog, batchers, options, metrics);
             atlas = options.Atlas is null ? null : ModelAtlas.Load(options.Atlas);
-            Configure(app, state, options, atlas is null ? null : new AtlasRouter(atlas, catalog));
+            var state = new ServerState(catalog, batchers, options, metrics) { Router = atlas is null ? null : new AtlasRouter(atlas, catalog) };
+            Configure(app, state, options);
             app.Lifetime.ApplicationStopping.Register(() => state.Ready = false);
             await app.StartAsync(cancellationToken);
             state.Ready = true;
@@ -115,7 +115,7 @@ public sealed class LocusServer : IAsyncDisposable
         return builder.Build();
     }
 
-    static void Configure(WebApplication app, ServerState state, ServeOptions options, AtlasRouter? router)
+    static void Configure(WebApplication app, ServerState state, ServeOptions options)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -125,7 +125,7 @@ public sealed class LocusServer : IAsyncDisposable
         HealthEndpoints.Map(app, state);
         ModelEndpoints.Map(app, state);
         PredictEndpoints.Map(app, state);
-        if (router is not null) RouteEndpoints.Map(app, state, router);
+        if (state.Router is { } router) RouteEndpoints.Map(app, state, router);
         app.MapOpenApi("/openapi");
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");

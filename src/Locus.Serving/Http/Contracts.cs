@@ -29,7 +29,8 @@ public sealed record ModelInfo(string Name, string Task, string Kind, IReadOnlyL
 
 /// <summary>The answer of <c>GET /v1/models</c>.</summary>
 /// <param name="Models">The served models.</param>
-public sealed record ModelList(IReadOnlyList<ModelInfo> Models);
+/// <param name="Router">Whether <c>POST /v1/route</c> is available (the server has an atlas).</param>
+public sealed record ModelList(IReadOnlyList<ModelInfo> Models, bool Router = false);
 
 /// <summary>The answer of <c>/healthz</c> and <c>/readyz</c>.</summary>
 /// <param name="Status">"ok", "ready" or "stopping".</param>

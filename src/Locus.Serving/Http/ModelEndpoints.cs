@@ -11,7 +11,7 @@ public static class ModelEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static void Map(IEndpointRouteBuilder app, ServerState state)
     {
-        app.MapGet("/v1/models", () => Results.Json(new ModelList(state.Catalog.Models.Select(Describe).ToList()), ServingJson.Options))
+        app.MapGet("/v1/models", () => Results.Json(new ModelList(state.Catalog.Models.Select(Describe).ToList(), state.Router is not null), ServingJson.Options))
             .WithName("ListModels").WithSummary("The served models: name, task, labels and the metrics of their run.")
             .Produces<ModelList>().ProducesProblem(StatusCodes.Status401Unauthorized);
         app.MapGet("/v1/models/{name}", (string name) => state.Catalog.Find(name) is { } model

@@ -25,6 +25,9 @@ public sealed class ServerState(ModelCatalog catalog, IReadOnlyDictionary<IPredi
     /// <summary>The batcher that computes <paramref name="model"/>.</summary>
     public MicroBatcher BatcherOf(ServedModel model) => Batchers[model.Backend];
 
+    /// <summary>The atlas router, when the server has an atlas.</summary>
+    public Locus.Serving.Routing.AtlasRouter? Router { get; init; }
+
     /// <summary>False once the server has begun to stop.</summary>
     public bool Ready { get; set; }
 }

@@ -97,7 +97,7 @@ public class RouterAndRecordsTests(ServingFixture fixture)
     }
 
     /// <summary>A tiny LSA atlas over the served models and one external model, from outcome records with query texts.</summary>
-    static async Task<string> TrainAtlasAsync(TempDir dir)
+    internal static async Task<string> TrainAtlasAsync(TempDir dir)
     {
         var banking = ServingFixture.Intents.Select(e => e.Text).ToList();
         var news = FineTunerTests.Ner.Select(e => e.Text).ToList();

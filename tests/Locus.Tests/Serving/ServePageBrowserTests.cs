@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Locus.Tests.TestSupport;
@@ -59,5 +60,32 @@ public class ServePageBrowserTests(ServingFixture fixture)
         await browser.WaitForAsync("document.getElementById('result').dataset.state === 'error'");
         Assert.Contains("text: must not be empty", (await browser.EvaluateAsync("document.getElementById('result').textContent"))!.GetValue<string>());
         Assert.True(File.Exists(Shot("serve-page-ner.png")));
+    }
+
+    [ChromiumFact]
+    public async Task RoutingFromThePageShowsTheChosenModelItsScoresAndItsAnswer()
+    {
+        using var dir = new TempDir();
+        var atlas = await RouterAndRecordsTests.TrainAtlasAsync(dir);
+        await using var server = await fixture.StartAsync(o => o with { Atlas = atlas });
+        using var client = ServingClient.For(server);
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.NavigateAsync(server.Urls[0] + "/");
+        await browser.WaitForAsync("document.querySelectorAll('#model option').length === 5");
+        Assert.Equal("__route", (await browser.EvaluateAsync("document.querySelector('#model option').value"))!.GetValue<string>());
+
+        const string text = "please send money to my sister";
+        await browser.EvaluateAsync($$"""
+            (() => { const m = document.getElementById('model'); m.value = '__route'; m.dispatchEvent(new Event('change'));
+                     document.getElementById('text').value = {{JsonSerializer.Serialize(text)}};
+                     document.getElementById('predict').click(); })()
+            """);
+        await browser.WaitForAsync("document.getElementById('result').dataset.state === 'done'");
+        var api = await (await client.PostAsJsonAsync("/v1/route", new { text, served_only = true })).JsonAsync();
+        var choice = (await browser.EvaluateAsync("document.getElementById('route-choice').textContent"))!.GetValue<string>();
+        Assert.Equal($"Routed to {api["model"]!.GetValue<string>()}", choice);
+        Assert.Equal(api["scores"]!.AsArray().Count + 1, (await browser.EvaluateAsync("document.querySelectorAll('#route-scores tr').length"))!.GetValue<int>());
+        Assert.True((await browser.EvaluateAsync("document.querySelector('#result h3') !== null"))!.GetValue<bool>());
+        await browser.ScreenshotAsync(Shot("serve-page-route.png"));
     }
 }
