@@ -25,30 +25,30 @@ namespace Locus.Serving;
 public sealed class LocusServer : IAsyncDisposable
 {
     readonly WebApplication app;
-    readonly ModelCatalog catalog;
-    readonly bool ownsCatalog;
-    readonly IReadOnlyList<MicroBatcher> batchers;
+    readonly ServerState state;
+    readonly List<ModelCatalog> owned = [];
     readonly ModelAtlas? atlas;
+    readonly ILogger logger;
+    readonly SemaphoreSlim reloading = new(1, 1);
     int stopped;
 
-    LocusServer(WebApplication app, ModelCatalog catalog, bool ownsCatalog, IReadOnlyList<MicroBatcher> batchers, IReadOnlyList<string> urls, ModelAtlas? atlas)
+    LocusServer(WebApplication app, ServerState state, ModelCatalog? ownedInitial, ModelAtlas? atlas, ILogger logger)
     {
-        this.atlas = atlas;
         this.app = app;
-        this.catalog = catalog;
-        this.ownsCatalog = ownsCatalog;
-        this.batchers = batchers;
-        Urls = urls;
+        this.state = state;
+        if (ownedInitial is not null) owned.Add(ownedInitial);
+        this.atlas = atlas;
+        this.logger = logger;
     }
 
     /// <summary>The addresses the server listens on (with the ports actually bound).</summary>
-    public IReadOnlyList<string> Urls { get; }
+    public IReadOnlyList<string> Urls { get; private set; } = [];
 
     /// <summary>The served models.</summary>
-    public ModelCatalog Catalog => catalog;
+    public ModelCatalog Catalog => state.Current.Catalog;
 
     /// <summary>The batchers, one per backend (shared base or full model).</summary>
-    public IReadOnlyList<MicroBatcher> Batchers => batchers;
+    public IReadOnlyList<MicroBatcher> Batchers => [.. state.Current.Batchers.Values];
 
     /// <summary>Fires when the server begins to stop (a signal, or <see cref="StopAsync"/>).</summary>
     public CancellationToken Stopping => app.Lifetime.ApplicationStopping;
@@ -70,23 +70,54 @@ public sealed class LocusServer : IAsyncDisposable
         {
             var app = Build(options, loggerFactory);
             var metrics = app.Services.GetRequiredService<ServingMetrics>();
-            var batching = new BatchingOptions(options.MaxBatch, options.MaxWait);
-            var batchers = catalog.Backends.ToDictionary(b => b, b => new MicroBatcher(b, batching, metrics, logger));
             atlas = options.Atlas is null ? null : ModelAtlas.Load(options.Atlas);
-            var state = new ServerState(catalog, batchers, options, metrics) { Router = atlas is null ? null : new AtlasRouter(atlas, catalog) };
-            Configure(app, state, options);
+            var state = new ServerState(Snapshot(catalog, options, metrics, logger, atlas), options, metrics);
+            var server = new LocusServer(app, state, owns ? catalog : null, atlas, logger);
+            Configure(app, state, options, server);
             app.Lifetime.ApplicationStopping.Register(() => state.Ready = false);
             await app.StartAsync(cancellationToken);
             state.Ready = true;
-            var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [.. options.Urls];
-            foreach (var url in urls) logger.LogInformation("listening on {Url}", url);
-            return new LocusServer(app, catalog, owns, batchers.Values.ToList(), urls, atlas);
+            server.Urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [.. options.Urls];
+            foreach (var url in server.Urls) logger.LogInformation("listening on {Url}", url);
+            return server;
         }
         catch
         {
             atlas?.Dispose();
             if (owns) catalog.Dispose();
             throw;
+        }
+    }
+
+    static ServingSnapshot Snapshot(ModelCatalog catalog, ServeOptions options, ServingMetrics metrics, ILogger logger, ModelAtlas? atlas)
+    {
+        var batching = new BatchingOptions(options.MaxBatch, options.MaxWait);
+        return new ServingSnapshot(catalog, catalog.Backends.ToDictionary(b => b, b => new MicroBatcher(b, batching, metrics, logger)),
+            atlas is null ? null : new AtlasRouter(atlas, catalog));
+    }
+
+    /// <summary>
+    /// Loads the served references again (a run resolves to the version promoted now, so <c>runs promote</c> and
+    /// <c>rollback</c> take effect), switches new requests to them, then lets the old batchers finish their queues and
+    /// frees the old models. On a load error the old models stay.
+    /// </summary>
+    public async Task<ModelCatalog> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await reloading.WaitAsync(cancellationToken);
+        try
+        {
+            var old = state.Current;
+            var catalog = await old.Catalog.ReloadAsync(logger, cancellationToken);
+            owned.Add(catalog);
+            state.Current = Snapshot(catalog, state.Options, state.Metrics, logger, atlas);
+            foreach (var batcher in old.Batchers.Values) await batcher.DisposeAsync();
+            if (owned.Remove(old.Catalog)) old.Catalog.Dispose();
+            logger.LogInformation("reloaded {Count} model(s): {Models}", catalog.Models.Count, string.Join(", ", catalog.Models.Select(m => m.Run ?? m.Name)));
+            return catalog;
+        }
+        finally
+        {
+            reloading.Release();
         }
     }
 
@@ -115,7 +146,7 @@ public sealed class LocusServer : IAsyncDisposable
         return builder.Build();
     }
 
-    static void Configure(WebApplication app, ServerState state, ServeOptions options)
+    static void Configure(WebApplication app, ServerState state, ServeOptions options, LocusServer server)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -125,7 +156,8 @@ public sealed class LocusServer : IAsyncDisposable
         HealthEndpoints.Map(app, state);
         ModelEndpoints.Map(app, state);
         PredictEndpoints.Map(app, state);
-        if (state.Router is { } router) RouteEndpoints.Map(app, state, router);
+        if (state.Routing) RouteEndpoints.Map(app, state);
+        AdminEndpoints.Map(app, state, server.ReloadAsync);
         app.MapOpenApi("/openapi");
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -146,7 +178,7 @@ public sealed class LocusServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref stopped, 1) == 1) return;
         await app.StopAsync(cancellationToken);
-        foreach (var batcher in batchers) await batcher.DisposeAsync();
+        foreach (var batcher in state.Current.Batchers.Values) await batcher.DisposeAsync();
     }
 
     /// <inheritdoc />
@@ -154,7 +186,8 @@ public sealed class LocusServer : IAsyncDisposable
     {
         await StopAsync();
         await app.DisposeAsync();
-        if (ownsCatalog) catalog.Dispose();
+        foreach (var catalog in owned) catalog.Dispose();
         atlas?.Dispose();
+        reloading.Dispose();
     }
 }

@@ -50,7 +50,7 @@ public sealed class MicroBatcher : IAsyncDisposable
         var done = new TaskCompletionSource<IReadOnlyList<PredictionRecord>>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
         if (!queue.Writer.TryWrite(new Work(model, texts, done, cancellationToken)))
-            throw new InvalidOperationException("the batcher is shut down");
+            throw new BatcherClosedException();
         return await done.Task.ConfigureAwait(false);
     }
 
@@ -129,6 +129,9 @@ public sealed class MicroBatcher : IAsyncDisposable
         await worker.ConfigureAwait(false);
     }
 }
+
+/// <summary>The batcher no longer takes requests (the server is stopping, or the models were reloaded).</summary>
+public sealed class BatcherClosedException() : InvalidOperationException("the batcher is shut down");
 
 /// <summary>Bounds of a micro-batch.</summary>
 /// <param name="MaxBatch">The most texts collected into one batch (a larger request is taken whole).</param>

@@ -13,8 +13,8 @@ public static class HealthEndpoints
         app.MapGet("/healthz", () => Results.Json(new HealthStatus("ok"), ServingJson.Options))
             .WithName("Health").WithSummary("Liveness: the server answers.").Produces<HealthStatus>();
         app.MapGet("/readyz", () => state.Ready
-                ? Results.Json(new HealthStatus("ready", state.Catalog.Models.Count), ServingJson.Options)
-                : Results.Json(new HealthStatus("stopping", state.Catalog.Models.Count), ServingJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable))
+                ? Results.Json(new HealthStatus("ready", state.Current.Catalog.Models.Count), ServingJson.Options)
+                : Results.Json(new HealthStatus("stopping", state.Current.Catalog.Models.Count), ServingJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithName("Ready").WithSummary("Readiness: models loaded and the server not stopping.")
             .Produces<HealthStatus>().Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
     }

@@ -11,10 +11,10 @@ public static class ModelEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static void Map(IEndpointRouteBuilder app, ServerState state)
     {
-        app.MapGet("/v1/models", () => Results.Json(new ModelList(state.Catalog.Models.Select(Describe).ToList(), state.Router is not null), ServingJson.Options))
+        app.MapGet("/v1/models", () => Results.Json(new ModelList(state.Current.Catalog.Models.Select(Describe).ToList(), state.Routing), ServingJson.Options))
             .WithName("ListModels").WithSummary("The served models: name, task, labels and the metrics of their run.")
             .Produces<ModelList>().ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapGet("/v1/models/{name}", (string name) => state.Catalog.Find(name) is { } model
+        app.MapGet("/v1/models/{name}", (string name) => state.Current.Catalog.Find(name) is { } model
                 ? Results.Json(Describe(model), ServingJson.Options)
                 : Results.Problem(statusCode: 404, title: "Unknown model.", detail: $"no model named '{name}' is served (see GET /v1/models)",
                     extensions: new Dictionary<string, object?> { ["field"] = "name" }))

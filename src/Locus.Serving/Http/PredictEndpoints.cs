@@ -27,7 +27,8 @@ public static class PredictEndpoints
     static async Task<IResult> PredictAsync(string name, HttpContext http, ServerState state, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var model = state.Catalog.Find(name);
+        var snapshot = state.Current;
+        var model = snapshot.Catalog.Find(name);
         var status = StatusCodes.Status200OK;
         try
         {
@@ -43,7 +44,17 @@ public static class PredictEndpoints
             var (texts, problem) = state.Validator.Check(request);
             if (problem is not null) return Fail(problem, ref status);
 
-            var predictions = await state.BatcherOf(model).PredictAsync(model.Name, texts!, cancellationToken);
+            IReadOnlyList<Locus.Training.Inference.PredictionRecord> predictions;
+            try
+            {
+                predictions = await snapshot.BatcherOf(model).PredictAsync(model.Name, texts!, cancellationToken);
+            }
+            catch (Batching.BatcherClosedException) when (state.Current != snapshot && state.Current.Catalog.Find(name) is { } reloaded)
+            {
+                // The models were reloaded between reading the snapshot and queueing: ask the new one.
+                (snapshot, model) = (state.Current, reloaded);
+                predictions = await snapshot.BatcherOf(model).PredictAsync(model.Name, texts!, cancellationToken);
+            }
             return Results.Json(new PredictResponse(model.Name, model.Task, predictions), ServingJson.Options);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -25,7 +25,7 @@ public sealed record RouteResponse(string Model, bool Served, IReadOnlyList<Rout
 public static class RouteEndpoints
 {
     /// <summary>Maps the endpoint.</summary>
-    public static void Map(IEndpointRouteBuilder app, ServerState state, AtlasRouter router)
+    public static void Map(IEndpointRouteBuilder app, ServerState state)
     {
         app.MapPost("/v1/route", async (RouteRequest? request, CancellationToken cancellationToken) =>
             {
@@ -34,14 +34,15 @@ public static class RouteEndpoints
                     return RequestValidator.Problem(StatusCodes.Status413PayloadTooLarge, "text", $"{request.Text.Length} characters; at most {state.Options.MaxTextChars}");
                 if (request.CostWeight < 0) return RequestValidator.Problem(400, "cost_weight", "must not be negative");
 
+                var snapshot = state.Current;
                 IReadOnlyList<RouteScore> scores;
-                try { scores = router.Score(request.Text, request.CostWeight, request.ServedOnly); }
+                try { scores = snapshot.Router!.Score(request.Text, request.CostWeight, request.ServedOnly); }
                 catch (LocusException e) { return Results.Problem(statusCode: 422, title: "The atlas cannot route this request.", detail: e.Message); }
 
                 var best = scores[0];
                 if (!best.Served || !request.Answer) return Results.Json(new RouteResponse(best.Model, best.Served, scores), ServingJson.Options);
-                var model = state.Catalog.Find(best.Model)!;
-                var prediction = await state.BatcherOf(model).PredictAsync(model.Name, [request.Text], cancellationToken);
+                var model = snapshot.Catalog.Find(best.Model)!;
+                var prediction = await snapshot.BatcherOf(model).PredictAsync(model.Name, [request.Text], cancellationToken);
                 return Results.Json(new RouteResponse(best.Model, true, scores, model.Task, prediction[0]), ServingJson.Options);
             })
             .WithName("Route").WithSummary("Ask the atlas which model should answer a text (predicted scores of every candidate) and answer with it when it is served.")

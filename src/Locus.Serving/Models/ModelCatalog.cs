@@ -13,12 +13,28 @@ public sealed class ModelCatalog : IDisposable
 {
     readonly Dictionary<string, ServedModel> models;
 
-    ModelCatalog(IReadOnlyList<ServedModel> models, IReadOnlyList<IPredictionBackend> backends)
+    ModelCatalog(IReadOnlyList<ServedModel> models, IReadOnlyList<IPredictionBackend> backends, IReadOnlyList<string> references, string? baseModel, int batchSize)
     {
+        References = references;
+        BaseModel = baseModel;
+        BatchSize = batchSize;
         this.models = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
         Models = models;
         Backends = backends;
     }
+
+    /// <summary>What was loaded (see <see cref="ServeOptions.Models"/>): loading them again picks up promotions and rollbacks.</summary>
+    public IReadOnlyList<string> References { get; }
+
+    /// <summary>The base model folder given for adapters, if any.</summary>
+    public string? BaseModel { get; }
+
+    /// <summary>Texts per forward pass.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Loads the same references again: <c>runs/NAME</c> resolves to the version promoted now.</summary>
+    public Task<ModelCatalog> ReloadAsync(ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(References, BaseModel, BatchSize, logger, cancellationToken);
 
     /// <summary>The served models in the order they were given.</summary>
     public IReadOnlyList<ServedModel> Models { get; }
@@ -79,7 +95,7 @@ public sealed class ModelCatalog : IDisposable
             throw;
         }
         foreach (var backend in backends) logger?.LogInformation("backend: {Backend}", backend.Description);
-        return new ModelCatalog(served, backends);
+        return new ModelCatalog(served, backends, [.. references], baseModel, batchSize);
     }
 
     /// <inheritdoc />
