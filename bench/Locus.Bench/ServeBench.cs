@@ -41,20 +41,29 @@ public static class ServeBench
         var texts = File.ReadLines(textsPath).Where(l => l.Trim().Length > 0).Take(512).ToList();
         Console.Error.WriteLine($"[serve-bench] {folder}: {texts.Count} texts, {requests} requests per level (at most {seconds} s), threads {torch.get_num_threads()}, load {loadStart}");
 
-        // In-process batched predict: what the server's throughput is compared with. The machine is shared, so it is
-        // measured three times (before, between and after the server runs) and the median is the reference.
-        var inProcessRuns = new List<double> { InProcess(folder, texts, seconds) };
-        Console.Error.WriteLine($"[serve-bench] in-process batched predict: {inProcessRuns[^1]:F1} texts/s");
+        // In-process batched predict, the reference: one loaded model, warmed up on every text once, measured right
+        // before each server level (the machine is shared, so a reference taken once would compare different loads).
+        using var reference = TrainedModel.Load(folder);
+        var predictor = reference.Predictor(32);
+        foreach (var chunk in texts.Chunk(32)) predictor.Predict(chunk);
+        double InProcess()
+        {
+            var clock = Stopwatch.StartNew();
+            var done = 0;
+            foreach (var chunk in texts.Chunk(32))
+            {
+                predictor.Predict(chunk);
+                done += chunk.Length;
+                if (clock.Elapsed.TotalSeconds > seconds) break;
+            }
+            var rate = done / clock.Elapsed.TotalSeconds;
+            Console.Error.WriteLine($"[serve-bench] in-process batched predict: {rate:F1} texts/s");
+            return rate;
+        }
 
-        var single = Levels(new ServeOptions { Models = [$"m0={folder}"], Urls = ["http://127.0.0.1:0"] }, ["m0"], texts, requests, seconds);
-        inProcessRuns.Add(InProcess(folder, texts, seconds));
-        Console.Error.WriteLine($"[serve-bench] in-process batched predict: {inProcessRuns[^1]:F1} texts/s");
+        var single = Levels(new ServeOptions { Models = [$"m0={folder}"], Urls = ["http://127.0.0.1:0"] }, ["m0"], texts, requests, seconds, InProcess);
         var adapterNames = Enumerable.Range(0, adapters).Select(i => $"a{i}").ToList();
-        var many = Levels(new ServeOptions { Models = adapterNames.Select(n => $"{n}={folder}").ToList(), Urls = ["http://127.0.0.1:0"] }, adapterNames, texts, requests, seconds);
-
-        inProcessRuns.Add(InProcess(folder, texts, seconds));
-        Console.Error.WriteLine($"[serve-bench] in-process batched predict: {inProcessRuns[^1]:F1} texts/s");
-        var inProcess = inProcessRuns.Order().ElementAt(1);
+        var many = Levels(new ServeOptions { Models = adapterNames.Select(n => $"{n}={folder}").ToList(), Urls = ["http://127.0.0.1:0"] }, adapterNames, texts, requests, seconds, InProcess);
         var (mixed, sequential) = MixedVersusSequential(folder, adapters, texts);
         var memoryOne = ChildMemory(folder, 1, threads);
         var memoryMany = ChildMemory(folder, adapters, threads);
@@ -66,33 +75,16 @@ public static class ServeBench
             cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim(),
             load_average_start = loadStart, load_average_end = loadEnd,
             malloc_mmap_threshold = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "unset",
-            in_process_batched_texts_per_second = inProcess, in_process_runs = inProcessRuns,
             one_model = single, adapters = new { count = adapters, levels = many },
             adapters_in_process = new { batch = 32, mixed_texts_per_second = mixed, one_adapter_after_another_texts_per_second = sequential },
             memory = new { one_model_rss_mb = memoryOne, adapters_rss_mb = memoryMany, ratio = memoryMany / memoryOne },
         };
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "serve.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.WriteAllText(Path.Combine(outDir, "serve.md"), Markdown(result.cpu, loadStart, loadEnd, folder, texts.Count, inProcessRuns, single, many, adapters, memoryOne, memoryMany, requests)
+        File.WriteAllText(Path.Combine(outDir, "serve.md"), Markdown(result.cpu, loadStart, loadEnd, folder, texts.Count, single, many, adapters, memoryOne, memoryMany, requests)
             + string.Create(CultureInfo.InvariantCulture, $"\nIn process, a micro-batch of 32 single-text requests spread over the {adapters} adapters (median of 5 interleaved repeats): one shared forward pass per batch (per-row LoRA updates) {mixed:F1} texts/s; one forward pass per adapter {sequential:F1} texts/s.\n"));
         Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "serve.md")));
         return 0;
-    }
-
-    static double InProcess(string folder, IReadOnlyList<string> texts, double seconds)
-    {
-        using var model = TrainedModel.Load(folder);
-        var predictor = model.Predictor(32);
-        predictor.Predict(texts.Take(32).ToList());
-        var clock = Stopwatch.StartNew();
-        var done = 0;
-        foreach (var chunk in texts.Chunk(32))
-        {
-            predictor.Predict(chunk);
-            done += chunk.Length;
-            if (clock.Elapsed.TotalSeconds > seconds) break;
-        }
-        return done / clock.Elapsed.TotalSeconds;
     }
 
     static (double Mixed, double Sequential) MixedVersusSequential(string folder, int adapters, IReadOnlyList<string> texts)
@@ -120,9 +112,10 @@ public static class ServeBench
     }
 
     /// <summary>Throughput and latency at one concurrency.</summary>
-    public sealed record Level(int Concurrency, int Requests, double Seconds, double RequestsPerSecond, double P50Ms, double P99Ms, double BatchesPerRequest);
+    public sealed record Level(int Concurrency, int Requests, double Seconds, double RequestsPerSecond, double P50Ms, double P99Ms, double BatchesPerRequest,
+        double InProcessTextsPerSecond);
 
-    static List<Level> Levels(ServeOptions options, IReadOnlyList<string> models, IReadOnlyList<string> texts, int requests, double seconds)
+    static List<Level> Levels(ServeOptions options, IReadOnlyList<string> models, IReadOnlyList<string> texts, int requests, double seconds, Func<double> inProcess)
     {
         var server = LocusServer.StartAsync(options).GetAwaiter().GetResult();
         try
@@ -132,6 +125,7 @@ public static class ServeBench
             var levels = new List<Level>();
             foreach (var concurrency in new[] { 1, 8, 32 })
             {
+                var reference = inProcess();
                 var batchesBefore = server.Batchers.Sum(b => b.Batches);
                 var latencies = new List<double>();
                 var next = -1;
@@ -151,7 +145,7 @@ public static class ServeBench
                 var wall = clock.Elapsed.TotalSeconds;
                 latencies.Sort();
                 var level = new Level(concurrency, latencies.Count, wall, latencies.Count / wall, Percentile(latencies, 0.5), Percentile(latencies, 0.99),
-                    (server.Batchers.Sum(b => b.Batches) - batchesBefore) / (double)latencies.Count);
+                    (server.Batchers.Sum(b => b.Batches) - batchesBefore) / (double)latencies.Count, reference);
                 Console.Error.WriteLine($"[serve-bench] {models.Count} model(s), concurrency {concurrency}: {level.RequestsPerSecond:F1} req/s, p50 {level.P50Ms:F1} ms, p99 {level.P99Ms:F1} ms");
                 levels.Add(level);
             }
@@ -205,7 +199,7 @@ public static class ServeBench
         return mb;
     }
 
-    static string Markdown(string? cpu, string loadStart, string loadEnd, string folder, int texts, List<double> inProcessRuns, List<Level> single, List<Level> many, int adapters,
+    static string Markdown(string? cpu, string loadStart, string loadEnd, string folder, int texts, List<Level> single, List<Level> many, int adapters,
         double memoryOne, double memoryMany, int requests)
     {
         var md = new StringBuilder();
@@ -214,14 +208,13 @@ public static class ServeBench
         md.AppendLine();
         md.AppendLine(string.Create(inv, $"Model `{folder}`; {texts} distinct texts (one per request); up to {requests} requests per level; loopback HTTP/1.1; CPU {cpu}; load average {loadStart} at start, {loadEnd} at end (a shared 2-core machine). Command: `dotnet run --project bench/Locus.Bench -c Release -- serve ...` (see README)."));
         md.AppendLine();
-        var inProcess = inProcessRuns.Order().ElementAt(1);
-        md.AppendLine(string.Create(inv, $"In-process batched `predict` (batch 32, same texts), measured before, between and after the server runs: {string.Join(" / ", inProcessRuns.Select(r => r.ToString("F1", inv)))} texts/s; the median, **{inProcess:F1} texts/s**, is the reference below."));
+        md.AppendLine("The reference is in-process batched `predict` on the same model and texts (batch 32, the model warmed up on every text once), measured in the same process right before each level, since the machine is shared.");
         md.AppendLine();
-        md.AppendLine("| served | concurrency | requests | req/s | % of in-process | p50 ms | p99 ms | forward passes per request |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| served | concurrency | requests | req/s | in-process texts/s just before | % of in-process | p50 ms | p99 ms | micro-batches per request |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, levels) in new[] { ("1 model", single), ($"{adapters} adapters, 1 base", many) })
             foreach (var l in levels)
-                md.AppendLine(string.Create(inv, $"| {name} | {l.Concurrency} | {l.Requests} | {l.RequestsPerSecond:F1} | {100 * l.RequestsPerSecond / inProcess:F0} % | {l.P50Ms:F1} | {l.P99Ms:F1} | {l.BatchesPerRequest:F2} |"));
+                md.AppendLine(string.Create(inv, $"| {name} | {l.Concurrency} | {l.Requests} | {l.RequestsPerSecond:F1} | {l.InProcessTextsPerSecond:F1} | {100 * l.RequestsPerSecond / l.InProcessTextsPerSecond:F0} % | {l.P50Ms:F1} | {l.P99Ms:F1} | {l.BatchesPerRequest:F2} |"));
         md.AppendLine();
         md.AppendLine(string.Create(inv, $"Resident memory added by loading (fresh process each): one model {memoryOne:F0} MB; {adapters} adapters on one base {memoryMany:F0} MB (**{memoryMany / memoryOne:F2}x**). The {adapters} adapters are copies of the model's adapter under different names: the same sizes as distinct adapters."));
         return md.ToString();
