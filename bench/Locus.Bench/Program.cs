@@ -12,6 +12,8 @@ var benches = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal
     ["llm-throughput"] = LlmThroughputBench.Run,
     ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),
     ["sentence-encoder"] = SentenceEncoderBench.Run,
+    ["serve"] = ServeBench.Run,
+    ["serve-memory"] = ServeBench.RunMemoryChild, // the child process of "serve"
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

@@ -40,6 +40,7 @@ public static class LocusCli
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(AtlasCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
         return root;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Locus.Cli.Commands.Training;
+using Locus.Specialization.Runs;
+using Locus.Atlas.Data;
 using Locus.Data;
 using Locus.Evaluation;
 using Locus.Training.FineTuning;
@@ -19,18 +21,29 @@ public static class EvalCommand
         var baseModel = new Option<string?>("--base") { Description = "Where the adapter's base model is, if it moved." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var batch = new Option<int>("--batch-size") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 32 }.InRange(1, null);
+        var records = new Option<string?>("--records") { Description = "Also write per-example outcome records (JSONL in the atlas's format: model, query_id, query_text, score in [0,1], cost) to this file." };
+        var recordsModel = new Option<string?>("--records-model") { Description = "The model name in the records (default: the run's name, else the model folder's name)." };
+        var cost = new Option<double?>("--cost") { Description = "Cost per call to put in the records (any unit)." };
 
         var command = new Command("eval", "Evaluate a trained model: entity or label scores per label, averages, calibration (ECE) and confusion.");
-        foreach (var option in new Option[] { model, data, baseModel, json, batch }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, data, baseModel, json, batch, records, recordsModel, cost }) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var trained = TrainedModel.Load(await ModelLocator.ResolveAsync(parse.GetValue(model)!, cancellationToken), parse.GetValue(baseModel), CliLogging.Logger);
+            var located = await ModelLocator.LocateAsync(parse.GetValue(model)!, cancellationToken);
+            using var trained = TrainedModel.Load(located.ModelFolder, parse.GetValue(baseModel), CliLogging.Logger);
+            var outcomes = parse.GetValue(records) is { } recordsPath
+                ? new OutcomeRecords(recordsPath, parse.GetValue(recordsModel) ?? located.DefaultName, parse.GetValue(cost))
+                : null;
             var task = trained.IsNer ? DataTask.Ner : DataTask.Classification;
             var examples = await CommandInputs.ReadExamplesAsync(parse.GetValue(data)!, task, cancellationToken);
             var output = parse.InvocationConfiguration.Output;
             if (trained.IsNer)
             {
-                var result = trained.NerPredictor(parse.GetValue(batch)).Evaluate(examples.Cast<NerExample>().ToList(), cancellationToken);
+                var nerExamples = examples.Cast<NerExample>().ToList();
+                var result = trained.NerPredictor(parse.GetValue(batch)).Evaluate(nerExamples, cancellationToken);
+                outcomes?.Write(nerExamples, nerExamples.Select((e, i) => ExampleOutcome.EntityF1(
+                    e.Spans.Select(s => new Locus.Evaluation.EntitySpan(s.Start, s.End, s.Label)).ToList(),
+                    result.Predictions[i].Select(s => new Locus.Evaluation.EntitySpan(s.Start, s.End, s.Label)).ToList())));
                 if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(new { entities = result.Report, calibration = result.Calibration }, EvaluationJson.Options));
                 else
                 {
@@ -40,7 +53,11 @@ public static class EvalCommand
                 return LocusCli.Ok;
             }
 
-            var evaluation = trained.TextPredictor(parse.GetValue(batch)).Evaluate(examples.Cast<ClassificationExample>().ToList(), cancellationToken);
+            var textExamples = examples.Cast<ClassificationExample>().ToList();
+            var evaluation = trained.TextPredictor(parse.GetValue(batch)).Evaluate(textExamples, cancellationToken);
+            outcomes?.Write(textExamples, textExamples.Select((e, i) => trained.Manifest.MultiLabel
+                ? ExampleOutcome.Labels(e.Labels, evaluation.Predictions[i].Labels)
+                : ExampleOutcome.Label(e.Label, evaluation.Predictions[i].Labels[0])));
             if (parse.GetValue(json))
                 output.WriteLine(JsonSerializer.Serialize(new { classification = (object?)evaluation.Report ?? evaluation.MultiLabelReport, calibration = evaluation.Calibration }, EvaluationJson.Options));
             else
@@ -52,6 +69,14 @@ public static class EvalCommand
             return LocusCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>Per-example outcome records for the atlas: query ids are the examples' ids, else their 1-based position.</summary>
+    sealed class OutcomeRecords(string path, string model, double? cost)
+    {
+        public void Write(IReadOnlyList<Example> examples, IEnumerable<double> scores) =>
+            EvaluationJsonlWriter.Write(path, scores.Select((score, i) =>
+                new EvaluationRecord(model, examples[i].Id ?? (i + 1).ToString(CultureInfo.InvariantCulture), score, examples[i].Text, cost)));
     }
 
     static void WriteCalibration(TextWriter output, CalibrationReport? calibration, string what)

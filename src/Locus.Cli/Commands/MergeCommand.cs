@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Locus.Cli.Commands.Training;
+using Locus.Specialization.Runs;
 using Locus.Training.FineTuning;
 
 namespace Locus.Cli.Commands;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Locus.Cli.Commands.Training;
+using Locus.Specialization.Runs;
 using Locus.Data;
 using Locus.Training.FineTuning;
 
@@ -10,6 +9,12 @@ namespace Locus.Cli.Commands;
 /// <summary><c>locus predict</c>: label texts with a trained model; JSONL out with spans or labels and confidences.</summary>
 public static class PredictCommand
 {
+    /// <summary>One JSON object per line, members in snake_case, members that do not apply to the task left out.</summary>
+    static readonly JsonSerializerOptions PredictionJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -32,10 +37,11 @@ public static class PredictCommand
             var texts = new List<string>();
             await foreach (var text in TextCorpus.ReadAsync([parse.GetValue(input)!], cancellationToken)) texts.Add(text);
 
+            var predictor = trained.Predictor();
             var lines = new List<string>(texts.Count);
             foreach (var chunk in texts.Chunk(parse.GetValue(batch)))
             {
-                lines.AddRange(trained.IsNer ? NerLines(trained, chunk, cancellationToken) : ClassificationLines(trained, chunk, cancellationToken));
+                lines.AddRange(predictor.Predict(chunk, cancellationToken).Select(r => JsonSerializer.Serialize(r, PredictionJson)));
                 parse.InvocationConfiguration.Error.WriteLine($"[predict] {lines.Count}/{texts.Count} texts");
             }
 
@@ -44,34 +50,5 @@ public static class PredictCommand
             return LocusCli.Ok;
         });
         return command;
-    }
-
-    static IEnumerable<string> NerLines(TrainedModel model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
-    {
-        var predictions = model.NerPredictor().Predict(texts, cancellationToken);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            var spans = new JsonArray(predictions[i].Select(s => (JsonNode)new JsonObject
-            {
-                ["start"] = s.Start, ["end"] = s.End, ["label"] = s.Label, ["text"] = texts[i][s.Start..s.End], ["confidence"] = Math.Round(s.Confidence, 4),
-            }).ToArray());
-            yield return new JsonObject { ["text"] = texts[i], ["spans"] = spans }.ToJsonString();
-        }
-    }
-
-    static IEnumerable<string> ClassificationLines(TrainedModel model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
-    {
-        var predictor = model.TextPredictor();
-        var predictions = predictor.Predict(texts, cancellationToken);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            var p = predictions[i];
-            var json = new JsonObject { ["text"] = texts[i] };
-            if (predictor.MultiLabel) json["labels"] = new JsonArray(p.Labels.Select(l => (JsonNode)l).ToArray());
-            else json["label"] = p.Labels[0];
-            json["confidence"] = Math.Round(p.Confidence, 4);
-            json["probabilities"] = new JsonObject(predictor.Labels.Labels.Select((l, j) => KeyValuePair.Create(l, (JsonNode?)Math.Round(p.Probabilities[j], 4))));
-            yield return json.ToJsonString();
-        }
     }
 }

@@ -10,6 +10,15 @@ public sealed class NerPredictor(EncoderClassifier model, TokenClassificationEnc
 {
     readonly TokenClassificationDecoder decoder = new(encoder.Labels);
 
+    /// <summary>The window encoder (tokenizer, labels, windows).</summary>
+    internal TokenClassificationEncoder Encoder => encoder;
+
+    /// <summary>The batch collator.</summary>
+    internal BatchCollator Collator => collator;
+
+    /// <summary>Decodes one text's window logits into spans.</summary>
+    internal IReadOnlyList<ScoredEntitySpan> Decode(NerTextEncoding text, IReadOnlyList<ReadOnlyMemory<float>> windowLogits) => decoder.Decode(text, windowLogits);
+
     /// <summary>The label map (BIO tags) of the model.</summary>
     public BioLabelMap Labels => encoder.Labels;
 

@@ -1,6 +1,7 @@
 using Locus.Data;
 using Locus.Models.Encoders;
 using Locus.Models.Tokenization;
+using Locus.Training.Inference;
 using Locus.Training.Lora;
 using Locus.Training.Tasks;
 using Microsoft.Extensions.Logging;
@@ -54,24 +55,38 @@ public sealed class TrainedModel : IDisposable
     public static TrainedModel Load(string folder, string? baseModel = null, ILogger? logger = null)
     {
         var manifest = TrainedModelManifest.Load(folder);
-        var task = manifest.Task == DataTask.Ner.ToName() ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification;
         var tokenizer = TokenizerFactory.FromFolder(folder);
-        var options = new EncoderLoadOptions
-        {
-            Labels = manifest.Labels, Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            SequencePooling = task == ClassificationTask.SequenceClassification ? manifest.Pooling ?? SequencePooling.Pooler : null,
-        };
         if (manifest.Mode == FineTuneMode.Full)
-            return ForInference(new TrainedModel(EncoderModels.LoadClassifier(folder, task, options), null, tokenizer, manifest));
+            return ForInference(new TrainedModel(EncoderModels.LoadClassifier(folder, TaskOf(manifest), LoadOptions(manifest, logger)), null, tokenizer, manifest));
 
+        var classifier = EncoderModels.LoadClassifier(BaseFolder(folder, manifest, baseModel, logger), TaskOf(manifest), LoadOptions(manifest, logger));
+        var lora = new LoraModel(classifier);
+        PeftAdapterFiles.Load(lora, folder, "default");
+        return ForInference(new TrainedModel(classifier, lora, tokenizer, manifest));
+    }
+
+    /// <summary>The head a manifest's task needs.</summary>
+    internal static ClassificationTask TaskOf(TrainedModelManifest manifest) =>
+        manifest.Task == DataTask.Ner.ToName() ? ClassificationTask.TokenClassification : ClassificationTask.SequenceClassification;
+
+    /// <summary>How the classifier of a model is built: its labels and, for text classification, its pooling.</summary>
+    internal static EncoderLoadOptions LoadOptions(TrainedModelManifest manifest, ILogger? logger) => new()
+    {
+        Labels = manifest.Labels, Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        SequencePooling = TaskOf(manifest) == ClassificationTask.SequenceClassification ? manifest.Pooling ?? SequencePooling.Pooler : null,
+    };
+
+    /// <summary>
+    /// The folder of an adapter's base model: <paramref name="baseModel"/> when given, else the one its manifest records
+    /// (a folder, hub id or <c>builtin:</c> model).
+    /// </summary>
+    public static string BaseFolder(string folder, TrainedModelManifest manifest, string? baseModel = null, ILogger? logger = null)
+    {
         var basePath = Locus.Models.Builtin.BuiltinModels.ResolveFolder(
             baseModel ?? manifest.BaseModel ?? throw new LocusException($"{folder}: the adapter does not name its base model; pass --base"), logger);
         if (!Directory.Exists(basePath))
             throw new LocusException($"the adapter's base model '{basePath}' is not a folder here; pass --base with the base model folder");
-        var classifier = EncoderModels.LoadClassifier(basePath, task, options);
-        var lora = new LoraModel(classifier);
-        PeftAdapterFiles.Load(lora, folder, "default");
-        return ForInference(new TrainedModel(classifier, lora, tokenizer, manifest));
+        return basePath;
     }
 
     static TrainedModel ForInference(TrainedModel model)
@@ -80,17 +95,14 @@ public sealed class TrainedModel : IDisposable
         return model;
     }
 
-    WindowOptions Windows => new() { MaxLength = Manifest.MaxLength, Stride = Manifest.Stride };
-
     /// <summary>An entity predictor (NER models).</summary>
-    public NerPredictor NerPredictor(int batchSize = 32) =>
-        new(Classifier, new TokenClassificationEncoder(Tokenizer, BioLabelMap.FromId2Label(Manifest.Labels), new TokenClassificationOptions { Windows = Windows }),
-            BatchCollator.For(Tokenizer), batchSize);
+    public NerPredictor NerPredictor(int batchSize = 32) => ModelPredictor.Ner(Classifier, Tokenizer, Manifest, batchSize);
 
     /// <summary>A label predictor (classification models).</summary>
-    public TextClassifierPredictor TextPredictor(int batchSize = 32) =>
-        new(Classifier, new SequenceClassificationEncoder(Tokenizer, new ClassLabelMap(Manifest.Labels), new SequenceClassificationOptions { Windows = Windows, MultiLabel = Manifest.MultiLabel }),
-            BatchCollator.For(Tokenizer), Manifest.Thresholds, batchSize);
+    public TextClassifierPredictor TextPredictor(int batchSize = 32) => ModelPredictor.Text(Classifier, Tokenizer, Manifest, batchSize);
+
+    /// <summary>The prediction path of <c>locus predict</c> for this model's task: one <see cref="PredictionRecord"/> per text.</summary>
+    public ModelPredictor Predictor(int batchSize = 32) => ModelPredictor.For(Classifier, Tokenizer, Manifest, batchSize);
 
     /// <summary>Whether this is an NER model.</summary>
     public bool IsNer => Manifest.Task == DataTask.Ner.ToName();

@@ -7,7 +7,8 @@ namespace Locus.Training.Lora;
 /// <summary>
 /// Puts LoRA adapters on the linear layers of any TorchSharp model without changing its code: a forward hook
 /// on each target adds the active adapter's update. Several adapters can live on one base and be switched per
-/// request; each keeps its own copy of the <see cref="LoraConfig.ModulesToSave"/> (the task head), as PEFT does.
+/// request; each keeps its own copy of the <see cref="LoraConfig.ModulesToSave"/> (the task head), as PEFT does, and
+/// heads may differ in shape between adapters (another label count), so adapters for different label sets share a base.
 /// The active adapter can be merged into the base weights (no inference overhead) and unmerged again.
 /// Models must invoke their layers with <c>call(x)</c>, TorchSharp's counterpart of Python's <c>module(x)</c>,
 /// which runs hooks (a direct <c>forward(x)</c> bypasses them), as the Locus encoders do.
@@ -34,6 +35,70 @@ public sealed class LoraModel : IDisposable
 
     /// <summary>The wrapped model.</summary>
     public nn.Module Model => model;
+
+    Tensor? rowAdapterIds;
+    List<string>? stackedOrder;
+    Dictionary<string, (Tensor A, Tensor B)>? stacks;
+
+    /// <summary>
+    /// Mixed batches (inference only): row <c>i</c> of the next forward passes gets the update of adapter
+    /// <paramref name="rowAdapter"/>[i]. The base computation is shared by every row; the low-rank updates of all rows
+    /// run as two batched matrix products per layer over the adapters' A and B stacked once (ranks padded with zeros,
+    /// scaling folded into B), whatever the number of adapters. Null goes back to the active adapter for every row.
+    /// The task heads are not switched per row: read features and apply each adapter's head yourself.
+    /// </summary>
+    public void SetRowAdapters(IReadOnlyList<string>? rowAdapter)
+    {
+        rowAdapterIds?.Dispose();
+        rowAdapterIds = null;
+        if (rowAdapter is null) return;
+        if (IsMerged) Unmerge();
+        if (stacks is null) Stack();
+        var index = stackedOrder!.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (long)p.i, StringComparer.Ordinal);
+        rowAdapterIds = tensor(rowAdapter.Select(a => index.TryGetValue(a, out var i) ? i : throw new LocusException($"no adapter named '{a}'")).ToArray())
+            .DetachFromDisposeScope();
+    }
+
+    /// <summary>Stacks every adapter's A [r, in] and scaled B [out, r] per adapted layer (zeros where an adapter leaves a layer alone).</summary>
+    void Stack()
+    {
+        DropStacks();
+        stackedOrder = [.. adapters.Keys];
+        stacks = new Dictionary<string, (Tensor, Tensor)>(StringComparer.Ordinal);
+        var rank = adapters.Values.SelectMany(a => a.Layers.Values).Select(l => l.A.shape[0]).DefaultIfEmpty(0).Max();
+        using var noGrad = no_grad();
+        foreach (var path in hooked)
+        {
+            var weight = linears[path].weight!;
+            long inFeatures = weight.shape[1], outFeatures = weight.shape[0];
+            var a = zeros(stackedOrder.Count, rank, inFeatures);
+            var b = zeros(stackedOrder.Count, outFeatures, rank);
+            for (var i = 0; i < stackedOrder.Count; i++)
+            {
+                if (!adapters[stackedOrder[i]].Layers.TryGetValue(path, out var layer)) continue;
+                var r = layer.A.shape[0];
+                a[i].narrow(0, 0, r).copy_(layer.A);
+                b[i].narrow(1, 0, r).copy_(layer.B.mul(layer.Scaling));
+            }
+            stacks[path] = (a.DetachFromDisposeScope(), b.DetachFromDisposeScope());
+        }
+    }
+
+    void DropStacks()
+    {
+        if (stacks is not null) foreach (var (a, b) in stacks.Values) { a.Dispose(); b.Dispose(); }
+        stacks = null;
+    }
+
+    Tensor MixedUpdate(string path, Tensor input, Tensor output)
+    {
+        var (a, b) = stacks![path];
+        var x = input.to_type(a.dtype);
+        var flat = x.dim() == 2 ? x.unsqueeze(1) : x.reshape(x.shape[0], -1, x.shape[^1]);          // [B, T, in]
+        var update = bmm(bmm(flat, a.index_select(0, rowAdapterIds!).transpose(1, 2)),               // [B, T, r]
+            b.index_select(0, rowAdapterIds!).transpose(1, 2));                                       // [B, T, out]
+        return output.add(update.reshape(output.shape).to_type(output.dtype));
+    }
 
     /// <summary>The adapter whose update is applied, or null for the bare base model.</summary>
     public string? ActiveAdapter { get; private set; }
@@ -78,6 +143,7 @@ public sealed class LoraModel : IDisposable
         var snapshot = SnapshotModules(config);
         foreach (var (key, value) in snapshot) baseModules.TryAdd(key, value.clone());
         adapters[name] = new Adapter(config, layers, snapshot);
+        DropStacks();
         ActivateUnmerged(name);
     }
 
@@ -97,9 +163,9 @@ public sealed class LoraModel : IDisposable
         using (no_grad())
         {
             var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-            foreach (var (key, value) in baseModules) parameters[key].copy_(value);
+            foreach (var (key, value) in baseModules) Assign(parameters[key], value);
             if (name is null) return;
-            foreach (var (key, value) in adapters[name].SavedModules) parameters[key].copy_(value);
+            foreach (var (key, value) in adapters[name].SavedModules) Assign(parameters[key], value);
         }
     }
 
@@ -138,6 +204,7 @@ public sealed class LoraModel : IDisposable
     {
         var adapter = Get(ActiveAdapter ?? throw new InvalidOperationException("no active adapter"));
         if (IsMerged) Unmerge();
+        DropStacks();
         var trainable = new List<(string, Parameter)>();
         foreach (var (name, parameter) in model.named_parameters())
         {
@@ -180,10 +247,32 @@ public sealed class LoraModel : IDisposable
             foreach (var (key, value) in values)
             {
                 if (!saved.TryGetValue(key, out var slot)) throw new LocusException($"adapter '{adapter}' has no module to save named '{key}'");
-                slot.copy_(value);
+                if (slot.shape.SequenceEqual(value.shape))
+                {
+                    slot.copy_(value);
+                    continue;
+                }
+                // Another adapter's head on the same base (e.g. another label count): the slot takes the stored shape.
+                saved[key] = value.detach().to_type(slot.dtype).clone();
+                slot.Dispose();
             }
         }
         if (adapter == ActiveAdapter) ActivateUnmerged(adapter);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="value"/> into a parameter: in place when the shapes agree, else the parameter takes a copy of
+    /// the value's shape and data (heads of adapters with different label counts share one base model).
+    /// </summary>
+    static void Assign(Parameter parameter, Tensor value)
+    {
+        if (parameter.shape.SequenceEqual(value.shape))
+        {
+            parameter.copy_(value);
+            return;
+        }
+        using var copy = value.detach().to_type(parameter.dtype).clone();
+        parameter.set_(copy);
     }
 
     void SaveActiveModules()
@@ -221,6 +310,7 @@ public sealed class LoraModel : IDisposable
         if (!hooked.Add(path)) return;
         var remover = linear.register_forward_hook((_, input, output) =>
         {
+            if (rowAdapterIds is not null && stacks is not null && stacks.ContainsKey(path)) return MixedUpdate(path, input, output);
             if (IsMerged || ActiveAdapter is null || !adapters[ActiveAdapter].Layers.TryGetValue(path, out var layer)) return output;
             // The input may be bfloat16 under Bf16LinearAutocast; the adapter computes in its own (float32) dtype.
             return output.add(layer.forward(input.to_type(layer.A.dtype)));
@@ -234,6 +324,8 @@ public sealed class LoraModel : IDisposable
     /// <summary>Removes the hooks and disposes the adapters; the model keeps its current (possibly merged) weights.</summary>
     public void Dispose()
     {
+        SetRowAdapters(null);
+        DropStacks();
         foreach (var remove in hookRemovers) remove();
         foreach (var adapter in adapters.Values)
         {

@@ -1,4 +1,3 @@
-using Locus.Cli.Commands.Training;
 using Locus.Specialization.Runs;
 using Locus.Tests.Specialization.Runs;
 using Locus.Training.FineTuning;
