@@ -20,7 +20,7 @@ internal sealed class AtlasTrainingCliOptions
     public Option<int> Hidden { get; } = new Option<int>("--hidden-size") { Description = "Token and latent width.", DefaultValueFactory = _ => Defaults.Network.HiddenSize }.InRange(1, null);
     public Option<int> Latents { get; } = new Option<int>("--latents") { Description = "Learned latents per bottleneck block (r).", DefaultValueFactory = _ => Defaults.Network.NumLatents }.InRange(1, null);
     public Option<int> EmbeddingDim { get; } = new Option<int>("--embedding-dim") { Description = "Model embedding dimension d.", DefaultValueFactory = _ => Defaults.Network.EmbeddingDim }.InRange(1, null);
-    public Option<int> FactorDim { get; } = new Option<int>("--factor-dim") { Description = "Length of the item-response prior's ability vector, the first values of the embedding (0 = set encoder alone); below --embedding-dim.", DefaultValueFactory = _ => Defaults.Network.FactorDim }.InRange(0, null);
+    public Option<int?> FactorDim { get; } = new Option<int?>("--factor-dim") { Description = $"Length of the item-response prior's ability vector, the first values of the embedding (0 = set encoder alone); below --embedding-dim (default: {Defaults.Network.FactorDim}, at most half of --embedding-dim)." }.InRange(0, null);
     public Option<int> PredictorHidden { get; } = new Option<int>("--predictor-hidden") { Description = "Hidden width of the correctness predictor.", DefaultValueFactory = _ => Defaults.Network.PredictorHiddenSize }.InRange(1, null);
     public Option<double> Dropout { get; } = new Option<double>("--dropout") { Description = "Dropout while training.", DefaultValueFactory = _ => Defaults.Network.Dropout }.InRange(0, 0.999);
 
@@ -36,7 +36,7 @@ internal sealed class AtlasTrainingCliOptions
         LearningRate = parse.GetValue(LearningRate), WeightDecay = parse.GetValue(WeightDecay), ModelMixing = parse.GetValue(Mixing),
         Network = new LocusConfig
         {
-            HiddenSize = parse.GetValue(Hidden), NumLatents = parse.GetValue(Latents), EmbeddingDim = parse.GetValue(EmbeddingDim), FactorDim = parse.GetValue(FactorDim),
+            HiddenSize = parse.GetValue(Hidden), NumLatents = parse.GetValue(Latents), EmbeddingDim = parse.GetValue(EmbeddingDim), FactorDim = parse.GetValue(FactorDim) ?? Math.Min(Defaults.Network.FactorDim, parse.GetValue(EmbeddingDim) / 2),
             PredictorHiddenSize = parse.GetValue(PredictorHidden), Dropout = parse.GetValue(Dropout),
         },
     };
