@@ -1,5 +1,7 @@
 using Locus.Bench;
 
+Locus.Models.NativeDeterminism.Configure();
+
 // Benchmarks by name: dotnet run --project bench/Locus.Bench -c Release -- <name> [options]
 // Each writes JSON under bench-results/ and prints a short table.
 var benches = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)

@@ -1,3 +1,4 @@
 using Locus.Cli;
 
+Locus.Models.NativeDeterminism.Configure();
 return await LocusCli.RunAsync(args);
