@@ -22,10 +22,21 @@ public static class CliLogging
     /// <summary>Creates the factory for one invocation and makes it current.</summary>
     internal static ILoggerFactory Start(TextWriter error, LogLevel minimum)
     {
-        var factory = LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(new TextWriterLoggerProvider(error)));
+        var factory = CreateFactory(error, minimum);
         Current.Value = factory;
         return factory;
     }
+
+    /// <summary>
+    /// A factory writing the CLI's one-line format to <paramref name="error"/> from <paramref name="minimum"/> up, for a
+    /// command that needs its own levels (<c>serve</c> logs at information and filters ASP.NET Core's own messages).
+    /// </summary>
+    internal static ILoggerFactory CreateFactory(TextWriter error, LogLevel minimum, Action<ILoggingBuilder>? configure = null) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(minimum).AddProvider(new TextWriterLoggerProvider(error));
+            configure?.Invoke(builder);
+        });
 
     /// <summary>The level the global options ask for.</summary>
     internal static LogLevel LevelFor(bool verbose, bool quiet) => verbose ? LogLevel.Debug : quiet ? LogLevel.Error : LogLevel.Warning;

@@ -25,9 +25,20 @@ internal static class FactorPriorFit
     /// </summary>
     public static void Fit(LocusFactorPrior prior, Tensor encodings, IReadOnlyList<ModelEvaluations> training, int seed, double biasVarianceFactor)
     {
+        using var fitted = FitFactors(encodings, training, prior.Factors, seed);
+        fitted.ApplyTo(prior, biasVarianceFactor);
+    }
+
+    /// <summary>
+    /// The factor model with F = <paramref name="factors"/> fitted on the training models, whitened, with the training
+    /// abilities' mean and shrunk covariance: everything but the bias width, so that candidates differing only in it
+    /// share one fit.
+    /// </summary>
+    internal static FittedFactors FitFactors(Tensor encodings, IReadOnlyList<ModelEvaluations> training, int factors, int seed)
+    {
         using var scope = NewDisposeScope();
         random.manual_seed(seed);
-        int m = training.Count, f = prior.Factors, nq = (int)encodings.shape[0], q = (int)encodings.shape[1];
+        int m = training.Count, f = factors, q = (int)encodings.shape[1];
         var used = training.SelectMany(t => t.Queries).Distinct().Order().ToArray();
         var (target, mask) = DenseScores(training, used);                                          // [M, U]
         using var usedIndex = tensor(used.Select(i => (long)i).ToArray());
@@ -75,11 +86,37 @@ internal static class FactorPriorFit
         var sample = centred.t().matmul(centred).div(dof);
         var scale = sample.diagonal().mean().clamp_min(scaleFloor);
         var shrunk = sample.mul(keep) + eye(f, dtype: ScalarType.Float64).mul(scale).mul(shrink);
-        using Scalar biasFactor = biasVarianceFactor;
-        shrunk[0, 0] = shrunk[0, 0].mul(biasFactor);
-        prior.SetItemMaps(whiteWeight.to_type(ScalarType.Float32), whiteBias.to_type(ScalarType.Float32),
-            difficultyWeight.detach().t(), difficultyBias.detach());
-        prior.SetAbilityPrior(mean.to_type(ScalarType.Float32), linalg.inv(shrunk).to_type(ScalarType.Float32));
+        return new FittedFactors(whiteWeight.to_type(ScalarType.Float32), whiteBias.to_type(ScalarType.Float32),
+            difficultyWeight.detach().t().clone(), difficultyBias.detach().clone(), mean.to_type(ScalarType.Float32), shrunk).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A fitted, whitened factor model and the training abilities' mean and shrunk covariance (float64).</summary>
+    internal sealed record FittedFactors(Tensor ItemWeight, Tensor ItemBias, Tensor DifficultyWeight, Tensor DifficultyBias, Tensor AbilityMean, Tensor AbilityCovariance) : IDisposable
+    {
+        /// <summary>Writes the maps and the prior into <paramref name="prior"/>, the bias variance widened by <paramref name="biasVarianceFactor"/>.</summary>
+        public void ApplyTo(LocusFactorPrior prior, double biasVarianceFactor)
+        {
+            using var scope = NewDisposeScope();
+            using Scalar biasFactor = biasVarianceFactor;
+            var covariance = AbilityCovariance.clone();
+            covariance[0, 0] = covariance[0, 0].mul(biasFactor);
+            prior.SetItemMaps(ItemWeight, ItemBias, DifficultyWeight, DifficultyBias);
+            prior.SetAbilityPrior(AbilityMean, linalg.inv(covariance).to_type(ScalarType.Float32));
+        }
+
+        internal FittedFactors MoveToOuterDisposeScope()
+        {
+            foreach (var t in Tensors) t.MoveToOuterDisposeScope();
+            return this;
+        }
+
+        private Tensor[] Tensors => [ItemWeight, ItemBias, DifficultyWeight, DifficultyBias, AbilityMean, AbilityCovariance];
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            foreach (var t in Tensors) t.Dispose();
+        }
     }
 
     /// <summary>[1 ; A e + c] for encodings x [U, Q] -> [U, F].</summary>

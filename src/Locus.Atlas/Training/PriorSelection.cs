@@ -36,15 +36,25 @@ internal static class PriorSelection
         var episodes = SupportSizes.SelectMany(size => validation.Select((v, i) => (Support: v.Pool.Sample(size, new Random(unchecked(seed * 7919 + i * 31 + size))), v.Target)))
             .Where(e => e.Support.Queries.Length > 0 && e.Target.Queries.Length > 0).ToArray();
         if (episodes.Length == 0) return null;
-        var candidates = FactorCandidates.Where(f => f < maxFactors).Append(maxFactors)
-            .SelectMany(f => BiasCandidates.Select(b => new Choice(f, b)));
-        return candidates.MinBy(c => Loss(c, encodings, training, episodes, seed));
+        // One fit per dimension count; the bias candidates differ only in the prior written from it.
+        Choice? best = null;
+        double bestLoss = double.PositiveInfinity;
+        foreach (var f in FactorCandidates.Where(f => f < maxFactors).Append(maxFactors))
+        {
+            using var fitted = FactorPriorFit.FitFactors(encodings, training, f, seed);
+            using var prior = new LocusFactorPrior((int)encodings.shape[1], f);
+            foreach (var bias in BiasCandidates)
+            {
+                fitted.ApplyTo(prior, bias);
+                var loss = Loss(prior, encodings, episodes);
+                if (loss < bestLoss) (best, bestLoss) = (new Choice(f, bias), loss);
+            }
+        }
+        return best;
     }
 
-    private static double Loss(Choice choice, Tensor encodings, IReadOnlyList<ModelEvaluations> training, IReadOnlyList<(ModelEvaluations Support, ModelEvaluations Target)> episodes, int seed)
+    private static double Loss(LocusFactorPrior prior, Tensor encodings, IReadOnlyList<(ModelEvaluations Support, ModelEvaluations Target)> episodes)
     {
-        using var prior = new LocusFactorPrior((int)encodings.shape[1], choice.Factors);
-        FactorPriorFit.Fit(prior, encodings, training, seed, choice.BiasVarianceFactor);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (sx, ss, sm) = EvaluationBatch.Pack(encodings, episodes.Select(e => e.Support.Queries).ToArray(), episodes.Select(e => e.Support.Scores).ToArray());

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Locus.Cli.Commands.Serving;
 using Locus.Serving;
 using Microsoft.Extensions.Logging;
 
@@ -45,8 +44,8 @@ public static class ServeCommand
                 BaseModel = parse.GetValue(baseModel),
                 Atlas = parse.GetValue(atlas),
             };
-            using var loggers = LoggerFactory.Create(b => b.AddProvider(new TextWriterLoggerProvider(parse.InvocationConfiguration.Error)).SetMinimumLevel(LogLevel.Information)
-                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+            using var loggers = CliLogging.CreateFactory(parse.InvocationConfiguration.Error, LogLevel.Information,
+                b => b.AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
             await using var server = await LocusServer.StartAsync(options, loggerFactory: loggers, cancellationToken: cancellationToken);
             parse.InvocationConfiguration.Output.WriteLine($"serving {server.Catalog.Models.Count} model(s) on {string.Join(", ", server.Urls)}");
             await server.WaitForShutdownAsync(cancellationToken);
