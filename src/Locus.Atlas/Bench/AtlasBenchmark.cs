@@ -210,12 +210,9 @@ public static class AtlasBenchmark
         report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "nearest_neighbour_agreement", agreement.Where(double.IsFinite).Average()));
     }
 
-    private static ProbeSet Probes(EvaluationTable table, BenchSplit split, string model, int k)
-    {
-        int m = table.ModelIndex(model);
-        var queries = split.ProbeOrder(table, model).Take(k).Select(table.QueryIndex).ToArray();
-        return new ProbeSet(queries, queries.Select(q => (float)table.Score(m, q)).ToArray());
-    }
+    // Probe lists hold evaluated queries only (validated), so Known keeps all k of them in order.
+    private static ProbeSet Probes(EvaluationTable table, BenchSplit split, string model, int k) =>
+        Known(table, model, split.ProbeOrder(table, model).Take(k).Select(table.QueryIndex).ToArray());
 
     private static double[,] ScoreMatrix(EvaluationTable table)
     {
