@@ -1,6 +1,6 @@
 using Locus.Bench;
 
-Locus.Models.NativeDeterminism.Configure();
+Locus.Models.NativeEnvironment.Configure();
 
 // Benchmarks by name: dotnet run --project bench/Locus.Bench -c Release -- <name> [options]
 // Each writes JSON under bench-results/ and prints a short table.

@@ -24,6 +24,9 @@ public static class LocusCli
     /// <summary>The global option that limits logging to errors.</summary>
     public const string QuietOption = "--quiet";
 
+    /// <summary>Commands that show progress bars when standard error is a terminal.</summary>
+    static readonly HashSet<string> LongRunningCommands = ["quickstart", "specialize", "train", "pretrain", "ingest"];
+
     /// <summary>Builds the command tree: one factory per top-level command.</summary>
     public static RootCommand BuildRoot()
     {
@@ -49,9 +52,13 @@ public static class LocusCli
     /// <summary>Parses and runs; user mistakes become a one-line message and an exit code, not a stack trace.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        var output = stdout ?? Console.Out;
-        var error = stderr ?? Console.Error;
         var parse = BuildRoot().Parse(args);
+        // Bars only for the commands that work for minutes, and only on a terminal; a redirected stderr gets lines.
+        using var terminal = stderr is null && parse.Errors.Count == 0 && LongRunningCommands.Contains(parse.CommandResult.Command.Name)
+            && TerminalProgress.IsAvailable ? TerminalProgress.OnStandardError() : null;
+        var error = stderr ?? (TextWriter?)terminal ?? Console.Error;
+        // Standard output on the same screen goes above the bars too, or the live display would redraw over it.
+        var output = stdout ?? (terminal is not null && !Console.IsOutputRedirected ? terminal : Console.Out);
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");

@@ -1,4 +1,4 @@
 using Locus.Cli;
 
-Locus.Models.NativeDeterminism.Configure();
+Locus.Models.NativeEnvironment.Configure();
 return await LocusCli.RunAsync(args);

@@ -6,6 +6,7 @@ using Locus.Models.Builtin;
 using Locus.Retrieval.Embeddings;
 using Locus.Retrieval.Index;
 using Locus.Retrieval.Ingestion;
+using Spectre.Console;
 
 namespace Locus.Cli.Commands;
 
@@ -110,13 +111,21 @@ public static class CorpusCommand
                 using var cached = parse.GetValue(cache) is { } cacheDirectory ? new CachedSentenceEncoder(sentenceEncoder, cacheDirectory) : null;
 
                 var lastReport = Stopwatch.StartNew();
+                // On a terminal an open-ended bar (the corpus size is unknown until it is read) shows the counts live.
+                var bar = (error as TerminalProgress)?.AddBar("ingest", total: null);
                 var progress = new SynchronousProgress<IngestProgress>(p =>
                 {
+                    if (bar is not null)
+                    {
+                        bar.Description = Markup.Escape(Describe(p));
+                        return;
+                    }
                     if (lastReport.Elapsed.TotalSeconds < 2) return;
                     lastReport.Restart();
                     error.WriteLine(Describe(p));
                 });
                 result = await new CorpusIngestor(options, CliLogging.Logger).IngestAsync(files, directory, (ISentenceEncoder?)cached ?? sentenceEncoder, progress, cancellationToken);
+                bar?.StopTask();
             }
             catch (Exception e) when (e is not OperationCanceledException && createdHere && !File.Exists(Path.Combine(directory, CorpusIngestor.IndexFileName)))
             {
