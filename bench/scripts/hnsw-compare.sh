@@ -4,7 +4,8 @@
 #   bench/scripts/hnsw-compare.sh [clustered SIZE | real SENTENCE_LIMIT_SECONDS]
 #
 # Env: THREADS (build threads, all libraries; default 1), EFS (default 10,16,32,64,128,256), QUERIES (1000),
-#      M (16), EFC (100), WORK (/tmp/hnsw-compare), OUT (bench/results/hnsw-compare: .json and .md are written),
+#      M (16), EFC (100), WORK (/tmp/hnsw-compare),
+#      OUT (default bench/results/hnsw-compare-real or -clustered-SIZE: OUT.json and OUT.md are written),
 #      LOCUS_BIN (a Locus.Bench build folder; default: a copy of bench/Locus.Bench/bin/Release/net10.0),
 #      LIBS (which peers run, default hnswlib,faiss: Debian's FAISS is a generic, non-AVX2 build whose 1M build
 #      takes over an hour here),
@@ -24,7 +25,7 @@ QUERIES=${QUERIES:-1000}
 M=${M:-16}
 EFC=${EFC:-100}
 WORK=${WORK:-/tmp/hnsw-compare}
-OUT=${OUT:-bench/results/hnsw-compare}
+OUT=${OUT:-bench/results/hnsw-compare-$KIND$([[ $KIND == clustered ]] && echo "-$SIZE")}
 LIBS=${LIBS:-hnswlib,faiss}
 PY=/usr/bin/python3   # Debian's interpreter: the python3-hnswlib / python3-faiss packages live in its dist-packages
 export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736
