@@ -11,6 +11,9 @@ var benches = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal
     ["fewshot"] = FewShotBench.Run,
     ["finetune"] = FineTuneBench.Run,
     ["finetune-step"] = FineTuneBench.RunStep, // the child process of "finetune"
+    ["hnsw-encode"] = a => HnswPeerBench.EncodeAsync(a).GetAwaiter().GetResult(),
+    ["hnsw-export"] = HnswPeerBench.Export,
+    ["hnsw-run"] = HnswPeerBench.Run,
     ["llm-throughput"] = LlmThroughputBench.Run,
     ["retrieval"] = a => RetrievalBenchmark.RunAsync(a).GetAwaiter().GetResult(),
     ["sentence-encoder"] = SentenceEncoderBench.Run,

@@ -92,22 +92,18 @@ public static class RetrievalBenchmark
     private static object RunIndex(int size, int dimension, int queryCount, int legacyQueries, int m, int efConstruction, int[] efSearches, VectorDataType dataType, bool clustered, string work, List<string> table)
     {
         var dataName = clustered ? "clustered" : "random";
-        var centres = clustered ? RandomUnit(new Random(7), 1000, dimension) : null;
         var path = Path.Combine(work, $"bench-{dataName}-{size}.lvi");
         var hnsw = efSearches.Length == 0 ? null : new HnswOptions { M = m, EfConstruction = efConstruction };
         var build = Stopwatch.StartNew();
         double buildSeconds;
         using (var index = VectorIndex.Create("random", dimension, new VectorIndexOptions { DataType = dataType, Hnsw = hnsw }))
         {
-            var random = new Random(1234);
-            const int batch = 10_000;
-            for (var start = 0; start < size; start += batch)
+            Generate(size, dimension, clustered, vectors =>
             {
-                var count = Math.Min(batch, size - start);
-                var vectors = Sample(random, count, dimension, centres);
-                index.Add(vectors, Enumerable.Range(start, count).Select(i => new VectorRecordMetadata((ulong)i, "", "random", i)).ToArray());
-                if ((start / batch) % 5 == 4) Console.Error.WriteLine($"  {dataName} {size:N0}: {start + count:N0} inserted, {build.Elapsed.TotalSeconds:0}s");
-            }
+                var start = index.Count;
+                index.Add(vectors, Enumerable.Range(start, vectors.Length).Select(i => new VectorRecordMetadata((ulong)i, "", "random", i)).ToArray());
+                if ((start / GenerateBatch) % 5 == 4) Console.Error.WriteLine($"  {dataName} {size:N0}: {start + vectors.Length:N0} inserted, {build.Elapsed.TotalSeconds:0}s");
+            });
             buildSeconds = build.Elapsed.TotalSeconds;
             index.Save(path);
             Console.Error.WriteLine($"  {dataName} {size:N0}: built in {buildSeconds:0.0}s, saved in {build.Elapsed.TotalSeconds - buildSeconds:0.0}s");
@@ -117,7 +113,7 @@ public static class RetrievalBenchmark
         var open = Stopwatch.StartNew();
         using var loaded = VectorIndex.Open(path);
         var openMs = open.Elapsed.TotalMilliseconds;
-        var queries = Sample(new Random(99), queryCount, dimension, centres);
+        var queries = Queries(queryCount, dimension, clustered);
 
         var truth = new HashSet<int>[queryCount];
         var exactLatency = new double[queryCount];
@@ -213,6 +209,25 @@ public static class RetrievalBenchmark
         };
     }
 
+    private const int GenerateBatch = 10_000;
+
+    /// <summary>
+    /// The bench's <paramref name="size"/> indexed vectors (seed 1234; clustered: around the 1,000 centres of seed 7),
+    /// handed to <paramref name="consume"/> in batches of 10,000 so a million rows never sit in memory twice.
+    /// </summary>
+    internal static void Generate(int size, int dimension, bool clustered, Action<float[][]> consume)
+    {
+        var centres = Centres(dimension, clustered);
+        var random = new Random(1234);
+        for (var start = 0; start < size; start += GenerateBatch)
+            consume(Sample(random, Math.Min(GenerateBatch, size - start), dimension, centres));
+    }
+
+    /// <summary>The bench's query vectors (seed 99), drawn like the indexed ones.</summary>
+    internal static float[][] Queries(int count, int dimension, bool clustered) => Sample(new Random(99), count, dimension, Centres(dimension, clustered));
+
+    private static float[][]? Centres(int dimension, bool clustered) => clustered ? RandomUnit(new Random(7), 1000, dimension) : null;
+
     private static float[][] Sample(Random random, int count, int dimension, float[][]? centres)
     {
         var vectors = RandomUnit(random, count, dimension);
@@ -244,17 +259,19 @@ public static class RetrievalBenchmark
         string.Create(CultureInfo.InvariantCulture,
             $"| {data} | {size:N0} | {buildSeconds:0.0} | {new FileInfo(path).Length / 1e6:0.0} | {search} | {recall:0.000} | {Percentile(latency, 0.5):0.000} | {Percentile(latency, 0.99):0.000} |");
 
-    private static double Percentile(double[] values, double p)
+    internal static double Percentile(double[] values, double p)
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
     }
 
-    private static string Arg(string[] args, string name, string fallback)
+    internal static string Arg(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    private static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+    internal static int IntArg(string[] args, string name, int fallback) => int.Parse(Arg(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+    internal static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 }

@@ -310,6 +310,7 @@ public sealed class HnswGraph
             for (var i = 0; i < fresh; i++)
             {
                 var next = links[i];
+                if (i + 1 < fresh) _storage.PrefetchRow(links[i + 1]);
                 var score = _storage.Dot(next, query, context.Scratch);
                 var full = results.Count == ef;
                 // Filtered-out nodes still guide the walk but never enter the results.

@@ -70,13 +70,21 @@ public sealed unsafe class VectorStorage
     /// Asks the CPU to start loading the first cache lines of row <paramref name="id"/>; a graph walk issues this
     /// for all of a node's unvisited neighbours before scoring them, so their memory latency overlaps.
     /// </summary>
-    internal void Prefetch(int id)
+    internal void Prefetch(int id) => Prefetch(id, 128);
+
+    /// <summary>
+    /// Asks the CPU to start loading all of row <paramref name="id"/>. A graph walk issues this for the next
+    /// neighbour while it scores the current one: a 384-d float row is 24 cache lines, and the hardware
+    /// prefetcher only follows a row after its first misses, so without it most of each row arrives on demand.
+    /// </summary>
+    internal void PrefetchRow(int id) => Prefetch(id, Codec.RowBytes);
+
+    private void Prefetch(int id, int bytes)
     {
         if (!Sse.IsSupported) return;
         // Only a hint: a managed chunk that moves before the load just makes it useless, never wrong.
         var row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(Row(id)));
-        Sse.Prefetch0(row);
-        Sse.Prefetch0(row + 64);
+        for (var offset = 0; offset < bytes; offset += 64) Sse.Prefetch0(row + offset);
     }
 
     /// <summary>Appends one vector and returns its row id.</summary>
