@@ -184,7 +184,7 @@ public class LoraModelTests
         Assert.Equal(["bert.encoder.layer.0.output.dense"], EncoderLayerPaths.Where(feedForwardOutput.Targets));
         // An alternation stays inside the anchors: re.fullmatch("query|output.dense", path) matches neither path here.
         var bare = new LoraConfig { TargetModulesRegex = "query|output.dense" };
-        Assert.Empty(EncoderLayerPaths.Where(bare.Targets));
+        Assert.DoesNotContain(EncoderLayerPaths, bare.Targets);
         Assert.Throws<LocusException>(() => new LoraConfig { TargetModulesRegex = "(unclosed" });
     }
 
