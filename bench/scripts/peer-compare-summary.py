@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Ratios of Locus to the PyTorch peer from the JSONs peer-compare.sh wrote: <out>.json (every figure and ratio, per
 round) and <out>.md (a short table). Time ratios are Locus / peer (below 1: Locus faster); throughput ratios are
-Locus tokens/s / peer tokens/s (above 1: Locus faster); both from the medians over the repeats, and from the minima."""
+Locus tokens/s / peer tokens/s (above 1: Locus faster); both from the medians over the repeats, and from the minima.
+The JSON also keeps both sides' own JSON documents of every round (under "raw")."""
 import argparse
 import json
 import os
@@ -76,7 +77,7 @@ def main():
            "isolation": a.isolation, "settings": a.settings,
            "note": "peer: torch 1.13.1 (Debian) with OpenBLAS for fp32 and oneDNN for bf16 autocast; Locus: libtorch 2.10 "
                    "(TorchSharp) with MKL. Ratios are Locus / peer within one round (peer then Locus, back to back).",
-           "models": {}}
+           "models": {}, "raw": {}}
     lines = [f"Interleaved run started {a.started} UTC; load average before {a.load_before}, after {a.load_after}.",
              f"Settings: {a.settings}. Isolation: {a.isolation}.",
              "Each cell: one figure per round (peer then Locus, back to back), median over the repeats.", "",
@@ -93,6 +94,7 @@ def main():
             fig["peer_loadavg"] = [peer_doc["meta"].get("loadavg_start"), peer_doc["meta"].get("loadavg_end")]
             fig["locus_loadavg"] = locus_doc.get("load_average")
             rounds.append(fig)
+            doc["raw"].setdefault(model, []).append({"round": r, "peer": peer_doc, "locus": locus_doc})
         doc["models"][model] = rounds
         if not rounds:
             continue
