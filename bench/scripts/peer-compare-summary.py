@@ -68,17 +68,18 @@ def fmt(values, spec):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    for name in ("work", "models", "out", "started", "load-before", "load-after", "isolation", "settings"):
+    for name in ("work", "models", "out", "started", "load-before", "load-after", "isolation", "settings", "command", "commit"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--rounds", type=int, required=True)
     a = ap.parse_args()
     models = a.models.split()
-    doc = {"started_utc": a.started, "load_average_before": a.load_before, "load_average_after": a.load_after,
+    doc = {"command": a.command, "commit": a.commit, "started_utc": a.started, "load_average_before": a.load_before, "load_average_after": a.load_after,
            "isolation": a.isolation, "settings": a.settings,
            "note": "peer: torch 1.13.1 (Debian) with OpenBLAS for fp32 and oneDNN for bf16 autocast; Locus: libtorch 2.10 "
                    "(TorchSharp) with MKL. Ratios are Locus / peer within one round (peer then Locus, back to back).",
            "models": {}, "raw": {}}
-    lines = [f"Interleaved run started {a.started} UTC; load average before {a.load_before}, after {a.load_after}.",
+    lines = [f"`{a.command}` at commit {a.commit}.",
+             f"Interleaved run started {a.started} UTC; load average before {a.load_before}, after {a.load_after}.",
              f"Settings: {a.settings}. Isolation: {a.isolation}.",
              "Each cell: one figure per round (peer then Locus, back to back), median over the repeats.", "",
              "| model | measure | peer | Locus | Locus / peer |", "|---|---|---|---|---|"]
@@ -117,6 +118,11 @@ def main():
         if ps:
             lines.append(f"| {model} | LoRA peak as % of full peak | {fmt([p['peer'] for p in ps], '.0f')} % | "
                          f"{fmt([p['locus'] for p in ps], '.0f')} % | |")
+    background = [m["peer_background_cores_during"] for rounds in doc["models"].values() for f in rounds
+                  for m in f["measures"].values() if m.get("peer_background_cores_during") is not None]
+    if background:
+        lines[3:3] = [f"Cores busy with other processes while the peer's timed loops ran (peer_bench's bg cores; "
+                      f"Locus does not measure it): {min(background):.2f}-{max(background):.2f}."]
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out + ".json", "w") as f:
         json.dump(doc, f, indent=1)

@@ -77,6 +77,8 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average after: $LOAD_AFTER" >&2
 
 python3 bench/scripts/peer-compare-summary.py --work "$WORK" --models "$MODELS" --rounds "$ROUNDS" --out "$OUT" \
+  --command "MODELS='$MODELS' ROUNDS=$ROUNDS WARMUP=$WARMUP REPEATS=$REPEATS MEM_STEPS=$MEM_STEPS bench/scripts/peer-compare.sh" \
+  --commit "$(git rev-parse --short HEAD)" \
   --started "$STARTED" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
   --isolation "setsid + autogroup nice $NICE for both; MALLOC_MMAP_THRESHOLD_=$MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_=$MALLOC_TRIM_THRESHOLD_ for both; under flock $CPU_LOCK (no other timed run that takes the lock overlaps)" \
   --settings "threads $THREADS, training $BATCH x $SEQ, inference $INFER_BATCH x $SEQ, warm-up $WARMUP, repeats $REPEATS, LoRA r $RANK alpha $ALPHA dropout 0 on attention query/key/value and both feed-forward linears"
