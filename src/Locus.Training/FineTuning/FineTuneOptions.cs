@@ -35,8 +35,14 @@ public sealed class FineTuneOptions
     /// <summary>Scale by alpha/√r (rsLoRA), which keeps large ranks stable.</summary>
     public bool UseRsLora { get; set; }
 
-    /// <summary>LoRA target modules; null uses the architecture's attention and feed-forward projections.</summary>
+    /// <summary>LoRA target modules (PEFT's suffix rule); null uses the architecture's attention and feed-forward projections.</summary>
     public IReadOnlyList<string>? TargetModules { get; set; }
+
+    /// <summary>
+    /// LoRA targets as a regular expression over whole module paths (<see cref="Lora.LoraConfig.TargetModulesRegex"/>);
+    /// when set it replaces <see cref="TargetModules"/>.
+    /// </summary>
+    public string? TargetModulesRegex { get; set; }
 
     /// <summary>
     /// Text classification: what the head reads. <see cref="SequencePooling.Mean"/> (the default) is the normalised

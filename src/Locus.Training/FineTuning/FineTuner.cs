@@ -77,7 +77,8 @@ public sealed class FineTuner(ILogger? logger = null)
             lora.AddAdapter(AdapterName, new LoraConfig
             {
                 Rank = options.LoraRank, Alpha = options.LoraAlpha, Dropout = options.LoraDropout, UseRsLora = options.UseRsLora,
-                TargetModules = options.TargetModules ?? LoraDefaults.TargetModules(classifier.Config.ModelType),
+                TargetModules = options.TargetModulesRegex is not null ? [] : options.TargetModules ?? LoraDefaults.TargetModules(classifier.Config.ModelType),
+                TargetModulesRegex = options.TargetModulesRegex,
                 ModulesToSave = [.. LoraDefaults.ModulesToSave(!ner), .. topLayers],
                 TaskType = ner ? "TOKEN_CLS" : "SEQ_CLS",
                 BaseModelNameOrPath = Path.GetFullPath(baseModel),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Locus.Models.Configuration;
 
 namespace Locus.Training.Lora;
@@ -19,10 +20,40 @@ public sealed class LoraConfig
     public double Dropout { get; init; } = 0.1;
 
     /// <summary>
-    /// <c>target_modules</c>: a module is targeted when its path equals an entry or ends with "." + entry
-    /// (PEFT's rule), e.g. "query" or "attention.output.dense".
+    /// <c>target_modules</c> as a list: a module is targeted when its path equals an entry or ends with "." + entry
+    /// (PEFT's rule), e.g. "query" or "attention.output.dense". Ignored when <see cref="TargetModulesRegex"/> is set.
     /// </summary>
     public IReadOnlyList<string> TargetModules { get; init; } = [];
+
+    /// <summary>
+    /// <c>target_modules</c> as a single string: a regular expression that must match a module's whole path (PEFT's
+    /// <c>re.fullmatch</c>), e.g. <c>.*\.layer\.\d+\.output\.dense</c> for the feed-forward output alone, which the
+    /// suffix rule cannot single out (<c>output.dense</c> also ends <c>attention.output.dense</c>). Takes precedence over
+    /// <see cref="TargetModules"/>; written back to <c>adapter_config.json</c> as a string, as PEFT does.
+    /// </summary>
+    public string? TargetModulesRegex
+    {
+        get => targetModulesRegex;
+        init
+        {
+            targetModulesRegex = value;
+            try
+            {
+                // Python's re.fullmatch as a .NET match: anchored at both ends, in a group so that alternations stay inside.
+                targetRegex = value is null ? null : new Regex($@"^(?:{value})\z", RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException e)
+            {
+                throw new LocusException($"LoRA target_modules regex '{value}' is not a valid regular expression: {e.Message}");
+            }
+        }
+    }
+
+    readonly string? targetModulesRegex;
+    readonly Regex? targetRegex;
+
+    /// <summary>The targets as people write them, for messages: the regular expression, or the list.</summary>
+    internal string TargetsDescription => TargetModulesRegex is { } regex ? $"regex {regex}" : $"[{string.Join(", ", TargetModules)}]";
 
     /// <summary><c>modules_to_save</c>: modules trained in full and stored with the adapter (the task head).</summary>
     public IReadOnlyList<string> ModulesToSave { get; init; } = [];
@@ -39,8 +70,8 @@ public sealed class LoraConfig
     /// <summary>The factor applied to B A x.</summary>
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 
-    /// <summary>Whether <paramref name="modulePath"/> is a target, by PEFT's suffix rule.</summary>
-    public bool Targets(string modulePath) => Matches(TargetModules, modulePath);
+    /// <summary>Whether <paramref name="modulePath"/> is a target, by PEFT's rules (see <see cref="TargetModulesRegex"/>).</summary>
+    public bool Targets(string modulePath) => targetRegex?.IsMatch(modulePath) ?? Matches(TargetModules, modulePath);
 
     /// <summary>Whether <paramref name="modulePath"/> is one of <see cref="ModulesToSave"/>.</summary>
     public bool Saves(string modulePath) => Matches(ModulesToSave, modulePath);
@@ -56,7 +87,7 @@ public sealed class LoraConfig
         ["r"] = Rank,
         ["lora_alpha"] = Alpha,
         ["lora_dropout"] = Dropout,
-        ["target_modules"] = new JsonArray(TargetModules.Select(t => (JsonNode)t).ToArray()),
+        ["target_modules"] = TargetModulesRegex is { } regex ? JsonValue.Create(regex) : new JsonArray(TargetModules.Select(t => (JsonNode)t).ToArray()),
         ["modules_to_save"] = ModulesToSave.Count == 0 ? null : new JsonArray(ModulesToSave.Select(t => (JsonNode)t).ToArray()),
         ["use_rslora"] = UseRsLora,
         ["use_dora"] = false,
@@ -82,14 +113,15 @@ public sealed class LoraConfig
         foreach (var key in new[] { "rank_pattern", "alpha_pattern" })
             if (json.Root[key] is JsonObject { Count: > 0 }) throw json.Error(key, "per-module ranks or alphas are not supported");
         if (json.Root["layers_to_transform"] is not null) throw json.Error("layers_to_transform", "layer selection is not supported; list target modules instead");
-        if (json.Root["target_modules"] is JsonValue) throw json.Error("target_modules", "a regular expression is not supported; give a list of module names");
+        var regex = json.Root["target_modules"] is JsonValue ? json.String("target_modules") : null;
 
         return new LoraConfig
         {
             Rank = json.Int("r"),
             Alpha = json.Double("lora_alpha", 8),
             Dropout = json.Double("lora_dropout", 0),
-            TargetModules = json.StringList("target_modules", []),
+            TargetModules = regex is null ? json.StringList("target_modules", []) : [],
+            TargetModulesRegex = regex,
             ModulesToSave = json.StringList("modules_to_save", []),
             UseRsLora = json.Bool("use_rslora", false),
             TaskType = json.String("task_type") ?? "TOKEN_CLS",

@@ -124,7 +124,7 @@ public sealed class LoraModel : IDisposable
         if (adapters.ContainsKey(name)) throw new LocusException($"an adapter named '{name}' is already loaded");
         var targets = linears.Where(l => config.Targets(l.Key) && !config.Saves(Parent(l.Key))).ToList();
         if (targets.Count == 0)
-            throw new LocusException($"LoRA target_modules [{string.Join(", ", config.TargetModules)}] match no linear layer; " +
+            throw new LocusException($"LoRA target_modules {config.TargetsDescription} match no linear layer; " +
                                      $"the model has: {string.Join(", ", linears.Keys.Take(12))}{(linears.Count > 12 ? ", ..." : "")}");
 
         var layers = new Dictionary<string, LoraLayer>(StringComparer.Ordinal);

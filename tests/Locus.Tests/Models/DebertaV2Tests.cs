@@ -305,15 +305,20 @@ public sealed class DebertaV2Tests
         Assert.Contains("encoder.rel_embeddings.weight", error.Message);
     }
 
-    [Fact]
-    public void AttentionOverTheReachableRowsOfTheRelativeTableEqualsAttentionOverTheWholeTable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AttentionOverTheReachableRowsOfTheRelativeTableEqualsAttentionOverTheWholeTable(bool padded)
     {
         var config = Tiny();
         random.manual_seed(5);
         using var attention = new DisentangledSelfAttention(config);
         attention.eval();
         using var hidden = randn(2, 5, config.HiddenSize);
-        using var mask = ones(2, 1, 5, 5);
+        // The pair mask as DebertaV2Encoder builds it from a [B, L] attention mask; padded: the second row has 3 tokens.
+        using var tokens = padded ? tensor(new float[,] { { 1, 1, 1, 1, 1 }, { 1, 1, 1, 0, 0 } }) : ones(2, 5);
+        using var extended = tokens.unsqueeze(1).unsqueeze(2);
+        using var mask = extended * extended.squeeze(-2).unsqueeze(-1);                       // [2, 1, 5, 5]
         using var relativePos = DebertaV2RelativePosition.Build(5, 5, config.PositionBuckets, config.ResolvedMaxRelativePositions);
         using var table = randn(config.AttentionSpan * 2, config.HiddenSize);                  // [16, H]
         using var slice = DebertaV2Encoder.ReachableRows(table, relativePos)!;
@@ -321,9 +326,12 @@ public sealed class DebertaV2Tests
         using var noGrad = no_grad();
         var (full, fullProbs) = attention.call(hidden, mask, relativePos, table);
         var (sliced, slicedProbs) = attention.call(hidden, mask, relativePos, slice);
-        // Equal up to float rounding: the projection's matrix product blocks a 9-row table differently from a 16-row one.
+        // Equal up to float rounding, padded or not (padding rows included), not bit-identical: the projection's matrix
+        // product blocks a 9-row table differently from a 16-row one (max difference seen: 6e-8 unpadded, 9e-8 padded).
         Assert.True((full - sliced).abs().max().item<float>() < 1e-6f);
         Assert.True((fullProbs - slicedProbs).abs().max().item<float>() < 1e-6f);
+        // The mask took effect: the second row's real tokens give the padding no weight.
+        if (padded) Assert.Equal(0f, slicedProbs.select(0, 1).narrow(-2, 0, 3).narrow(-1, 3, 2).abs().max().item<float>());
         // Long enough to reach the clamped ends: the whole table stays.
         using var longPos = DebertaV2RelativePosition.Build(40, 40, config.PositionBuckets, config.ResolvedMaxRelativePositions);
         Assert.Equal(16, DebertaV2Encoder.ReachableRows(table, longPos)!.size(0));

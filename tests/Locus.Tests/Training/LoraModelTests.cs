@@ -163,4 +163,67 @@ public class LoraModelTests
         Assert.Contains("query_proj", error.Message);
         Assert.Contains("block.query", error.Message);
     }
+
+    static readonly string[] EncoderLayerPaths =
+    [
+        "bert.encoder.layer.0.attention.self.query", "bert.encoder.layer.0.attention.output.dense",
+        "bert.encoder.layer.0.intermediate.dense", "bert.encoder.layer.0.output.dense", "bert.pooler.dense",
+    ];
+
+    [Fact]
+    public void AListTargetsBySuffixSoOutputDenseAlsoTakesTheAttentionOutput()
+    {
+        var config = new LoraConfig { TargetModules = ["output.dense"] };
+        Assert.Equal(["bert.encoder.layer.0.attention.output.dense", "bert.encoder.layer.0.output.dense"], EncoderLayerPaths.Where(config.Targets));
+    }
+
+    [Fact]
+    public void ARegexMustMatchTheWholePathAsPeftsFullmatchDoes()
+    {
+        var feedForwardOutput = new LoraConfig { TargetModulesRegex = @".*\.layer\.\d+\.output\.dense" };
+        Assert.Equal(["bert.encoder.layer.0.output.dense"], EncoderLayerPaths.Where(feedForwardOutput.Targets));
+        // An alternation stays inside the anchors: re.fullmatch("query|output.dense", path) matches neither path here.
+        var bare = new LoraConfig { TargetModulesRegex = "query|output.dense" };
+        Assert.DoesNotContain(EncoderLayerPaths, bare.Targets);
+        Assert.Throws<LocusException>(() => new LoraConfig { TargetModulesRegex = "(unclosed" });
+    }
+
+    [Fact]
+    public void ARegexIsWrittenAsAStringAndReadBackAsARegex()
+    {
+        using var dir = new TempDir();
+        var (net, x) = Setup();
+        Tensor expected;
+        var regexConfig = new LoraConfig { Rank = 2, Alpha = 4, Dropout = 0, TargetModulesRegex = @"block\.(query|value)", ModulesToSave = ["classifier"] };
+        using (var lora = new LoraModel(net))
+        {
+            lora.AddAdapter("a", regexConfig);
+            Assert.Equal(["block.query", "block.value"], lora.LayersOf("a").Keys.Order());
+            Randomise(lora, "a", 5);
+            expected = net.forward(x);
+            PeftAdapterFiles.Save(lora, "a", dir.Path);
+        }
+
+        // PEFT reads a string target_modules as a pattern for re.fullmatch against each module name, a list by suffix:
+        // the file must keep the string form, and the pattern must select exactly the modules whose weights were written.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File(PeftAdapterFiles.ConfigFile)))!;
+        Assert.Equal(@"block\.(query|value)", json["target_modules"]!.GetValue<string>());
+        using (var file = SafetensorsFile.Open(dir.File(PeftAdapterFiles.WeightsFile)))
+        {
+            var adapted = file.Entries.Keys.Where(k => k.EndsWith(".lora_A.weight", StringComparison.Ordinal))
+                .Select(k => k["base_model.model.".Length..^".lora_A.weight".Length]);
+            var modules = net.named_modules().Select(m => m.name).Where(n => n.Length > 0);
+            Assert.Equal(modules.Where(n => System.Text.RegularExpressions.Regex.IsMatch(n, @"^(?:block\.(query|value))\z")).Order(), adapted.Order());
+        }
+
+        var (fresh, _) = Setup();
+        using var reloaded = new LoraModel(fresh);
+        PeftAdapterFiles.Load(reloaded, dir.Path, "a");
+        Assert.Equal(@"block\.(query|value)", reloaded.ConfigOf("a").TargetModulesRegex);
+        Assert.Empty(reloaded.ConfigOf("a").TargetModules);
+        Assert.True(MaxDiff(fresh.forward(x), expected) < 1e-6f);
+
+        // The list form stays a JSON array.
+        Assert.IsType<System.Text.Json.Nodes.JsonArray>(Config.ToPeftJson()["target_modules"]);
+    }
 }

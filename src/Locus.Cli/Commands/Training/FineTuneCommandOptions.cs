@@ -14,7 +14,8 @@ internal sealed class FineTuneCommandOptions
     readonly Option<double> alpha = new Option<double>("--alpha") { Description = "LoRA alpha (scaling alpha/r).", DefaultValueFactory = _ => 32 }.InRange(0, null, exclusiveMin: true);
     readonly Option<double> loraDropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.999);
     readonly Option<bool> rslora = new Option<bool>("--rslora") { Description = "Scale by alpha/sqrt(r) (rsLoRA)." };
-    readonly Option<string[]?> targets = new Option<string[]?>("--lora-targets") { Description = "LoRA target modules (default: attention and feed-forward projections).", AllowMultipleArgumentsPerToken = true };
+    readonly Option<string[]?> targets = new Option<string[]?>("--lora-targets") { Description = "LoRA target modules, PEFT's list rule: a module is targeted when its path ends with a name, e.g. query value intermediate.dense (default: attention and feed-forward projections). 'output.dense' also matches attention.output.dense; use --lora-target-regex to tell them apart.", AllowMultipleArgumentsPerToken = true };
+    readonly Option<string?> targetRegex = new Option<string?>("--lora-target-regex") { Description = @"LoRA targets as one regular expression that must match a module's whole path (PEFT's string form of target_modules, kept as a string in adapter_config.json), e.g. '.*\.layer\.\d+\.(attention\.self\.(query|key|value)|intermediate\.dense|output\.dense)' for BERT's attention projections and both feed-forward layers. Replaces --lora-targets." };
     readonly Option<int> unfreeze = new Option<int>("--unfreeze-top-layers") { Description = "Second phase: unfreeze the top k layers progressively, the top one first and one more per stage (LoRA only).", DefaultValueFactory = _ => 0 }.InRange(0, 1000);
     readonly Option<int> unfreezeEvery = new Option<int>("--unfreeze-every") { Description = "Epochs per unfreezing stage (0: split --second-phase-epochs evenly over the k stages).", DefaultValueFactory = _ => 0 }.InRange(0, null);
     readonly Option<int> secondEpochs = new Option<int>("--second-phase-epochs") { Description = "Epochs of the second phase, over all its stages.", DefaultValueFactory = _ => 5 }.InRange(1, null);
@@ -54,7 +55,7 @@ internal sealed class FineTuneCommandOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, headFit, contrastiveEpochs, minSteps })
+        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, targetRegex, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, headFit, contrastiveEpochs, minSteps })
             command.Options.Add(option);
     }
 
@@ -65,7 +66,8 @@ internal sealed class FineTuneCommandOptions
         return new FineTuneOptions
         {
             Task = task, Mode = mode, LoraRank = parse.GetValue(rank), LoraAlpha = parse.GetValue(alpha), LoraDropout = parse.GetValue(loraDropout),
-            UseRsLora = parse.GetValue(rslora), TargetModules = parse.GetValue(targets) is { Length: > 0 } t ? t : null, UnfreezeTopLayers = parse.GetValue(unfreeze),
+            UseRsLora = parse.GetValue(rslora), TargetModules = parse.GetValue(targets) is { Length: > 0 } t ? t : null,
+            TargetModulesRegex = parse.GetValue(targetRegex), UnfreezeTopLayers = parse.GetValue(unfreeze),
             UnfreezeEveryEpochs = parse.GetValue(unfreezeEvery), SecondPhaseEpochs = parse.GetValue(secondEpochs), SecondPhaseLearningRate = parse.GetValue(secondLr),
             MultiLabel = parse.GetValue(multiLabel), MaxLength = parse.GetValue(maxLength), Stride = parse.GetValue(stride),
             Pooling = parse.GetValue(pooling), FitHead = parse.GetValue(headFit), ContrastiveEpochs = parse.GetValue(contrastiveEpochs),
