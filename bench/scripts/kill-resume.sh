@@ -60,11 +60,14 @@ try() {
   local compared=$dir
   [[ -d $reference/compare ]] && compared=$dir/compare && reference=$reference/compare
   [[ -d $reference/model ]] && compared=$dir/model && reference=$reference/model
+  local files=0
   for f in "$reference"/*; do
     [[ -d $f ]] && continue
     cmp -s "$f" "$compared/$(basename "$f")" || { echo "$command: $(basename "$f") differs after a kill at ${delay}00 ms"; return 1; }
+    files=$((files + 1))
   done
-  echo "$command: killed at ${delay}00 ms, resumed, identical"
+  (( files > 0 )) || { echo "$command: the reference run left no files to compare"; return 1; }
+  echo "$command: killed at ${delay}00 ms, resumed, $files files identical"
 }
 
 ingest "$WORK/ingest-reference"
