@@ -96,9 +96,7 @@ public static class FineTuneBench
             },
             results = rows,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        AtomicFile.Write(output, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json + "\n")));
+        BenchReport.Write(output, "finetune", result);
 
         Console.WriteLine("| config | params | LoRA trainable | full file MB | adapter MB (% of full; r=8 / 16) | step s: LoRA / LoRA-bf16 / full | peak MiB over load: LoRA / LoRA-bf16 / full (load) | infer sent/s fp32 / bf16 (x) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
@@ -123,7 +121,7 @@ public static class FineTuneBench
         using var classifier = EncoderModels.CreateClassifier(config, ClassificationTask.TokenClassification, seed: 0);
         var mode = values["mode"];
         var seconds = mode == "load" ? [] : TimeSteps(classifier, mode, Int("batch"), Int("seq"), Int("warmup"), Int("steps"), Int("rank"));
-        Console.WriteLine(JsonSerializer.Serialize(new ChildResult(seconds, PeakResidentKb())));
+        Console.WriteLine(JsonSerializer.Serialize(new ChildResult(seconds, PeakResidentKb()), LocusJson.Compact));
         return 0;
     }
 
@@ -207,7 +205,7 @@ public static class FineTuneBench
         child.WaitForExit();
         if (child.ExitCode != 0) throw new InvalidOperationException($"child {string.Join(' ', args)} exited with {child.ExitCode}");
         var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-        return JsonSerializer.Deserialize<ChildResult>(last) ?? throw new InvalidOperationException($"child printed '{last}'");
+        return JsonSerializer.Deserialize<ChildResult>(last, LocusJson.Compact) ?? throw new InvalidOperationException($"child printed '{last}'");
     }
 
     /// <summary>Peak resident set size of this process (VmHWM), in KiB.</summary>
