@@ -70,9 +70,7 @@ internal static class AtlasBench
             malloc_trim_threshold = Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_"),
             config = atlas.Network.Config, results = rows,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        File.WriteAllText(output + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(output + ".tmp", output, overwrite: true);
+        BenchReport.Write(output, "atlas", report);
         Console.WriteLine($"{"benchmark",-18} {"size",8} {"median ms",12} {"rate",18}");
         foreach (var row in rows)
         {

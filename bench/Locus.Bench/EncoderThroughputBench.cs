@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Locus.Models.Bert;
 using Locus.Models.Configuration;
 using Locus.Models.Deberta;
@@ -121,9 +120,7 @@ public static class EncoderThroughputBench
             flops_counted = "matmul FLOPs of the forward pass (2 per multiply-add): projections, attention scores/context, feed-forward, pooler (BERT); DeBERTa adds the c2p/p2c relative-position projections and score matmuls",
             results = rows,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
-        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        AtomicFile.Write(options.Out, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json + "\n")));
+        BenchReport.Write(options.Out, "encoder-throughput", result);
 
         Console.WriteLine($"| config | dtype | batch x seq | mean s/forward | tokens/s | GFLOP/forward | GFLOP/s | matmul peak GFLOP/s | % of peak |");
         Console.WriteLine($"|---|---|---|---|---|---|---|---|---|");

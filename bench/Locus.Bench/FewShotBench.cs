@@ -65,7 +65,7 @@ internal static class FewShotBench
                     {
                         ["key"] = key, ["tag"] = settings.Tag, ["set"] = set, ["seed"] = seed, ["condition"] = condition, ["per_label"] = settings.PerLabel,
                         ["metric"] = data.Task == DataTask.Ner ? "entity micro-F1" : "accuracy", ["score"] = score, ["seconds"] = clock.Elapsed.TotalSeconds,
-                        ["test_examples"] = test.Count, ["notes"] = notes, ["settings"] = JsonSerializer.SerializeToNode(settings),
+                        ["test_examples"] = test.Count, ["notes"] = notes, ["settings"] = JsonSerializer.SerializeToNode(settings, LocusJson.Options),
                     };
                     File.AppendAllText(cellsPath, cell.ToJsonString() + "\n");
                     done.Add(cell);
@@ -187,8 +187,7 @@ internal static class FewShotBench
             rows.Add(new { tag = g.Key.Tag, set = g.Key.Set, condition = g.Key.Condition, per_label = g.Key.PerLabel, n = scores.Count, mean, std, scores, minutes });
             table.Add(string.Create(CultureInfo.InvariantCulture, $"| {g.Key.Set} | {g.Key.Tag} | {g.Key.Condition} | {g.Key.PerLabel} | {scores.Count} | {mean:0.000} ± {std:0.000} | {minutes:0.0} |"));
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        File.WriteAllText(output, JsonSerializer.Serialize(new { rows, cells }, new JsonSerializerOptions { WriteIndented = true }));
+        BenchReport.Write(output, "fewshot", new { rows, cells });
         File.WriteAllLines(Path.ChangeExtension(output, ".md"), table);
         Console.WriteLine(string.Join('\n', table));
     }

@@ -141,9 +141,7 @@ public static class FineTuneBench
             },
             results = rows,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        AtomicFile.Write(output, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json + "\n")));
+        BenchReport.Write(output, "finetune", result);
     }
 
     /// <summary>The child: builds a token classifier, times one mode, then prints its timings and VmHWM as JSON.</summary>
@@ -311,7 +309,7 @@ public static class FineTuneBench
         child.WaitForExit();
         if (child.ExitCode != 0) throw new InvalidOperationException($"child {string.Join(' ', args)} exited with {child.ExitCode}");
         var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-        return JsonSerializer.Deserialize<ChildResult>(last) ?? throw new InvalidOperationException($"child printed '{last}'");
+        return JsonSerializer.Deserialize<ChildResult>(last, LocusJson.Compact) ?? throw new InvalidOperationException($"child printed '{last}'");
     }
 
     /// <summary>Peak resident set size of this process (VmHWM), in KiB.</summary>

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Locus.Data;
 using Locus.Synthesis;
@@ -56,8 +55,7 @@ public static class LlmThroughputBench
             ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture),
             ["results"] = new JsonArray([.. rows]),
         };
-        Directory.CreateDirectory(outFolder);
-        File.WriteAllText(Path.Combine(outFolder, "llm-throughput.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        BenchReport.Write(Path.Combine(outFolder, "llm-throughput.json"), "llm-throughput", report);
         var md = new StringBuilder();
         md.AppendLine("# LLM stage throughput");
         md.AppendLine();

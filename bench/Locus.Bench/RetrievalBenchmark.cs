@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using Locus.Retrieval.Embeddings;
 using Locus.Retrieval.Index;
 using Locus.Retrieval.Ingestion;
@@ -81,8 +80,7 @@ public static class RetrievalBenchmark
             Indexes = indexResults,
             Ingest = ingestResults,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        BenchReport.Write(outPath, "retrieval", report);
         var tablePath = Path.ChangeExtension(outPath, ".md");
         await File.WriteAllLinesAsync(tablePath, table);
         Console.WriteLine($"wrote {outPath} and {tablePath}");

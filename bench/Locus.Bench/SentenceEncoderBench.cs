@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using Locus.Models.Builtin;
 using Locus.Models.Tokenization;
 using Locus.Retrieval.Embeddings;
@@ -79,8 +78,7 @@ internal static class SentenceEncoderBench
                 ["ratio_fp32"] = Rate("fp32") / Rate("ort"), ["ratio_bf16"] = Rate("bf16") / Rate("ort"), ["min_cosine_locus_ort"] = minCosine,
             });
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        File.WriteAllText(output, JsonSerializer.Serialize(new { model = builtin.Reference, cpu = CpuName(), rows }, new JsonSerializerOptions { WriteIndented = true }));
+        BenchReport.Write(output, "sentence-encoder", new { model = builtin.Reference, cpu = CpuName(), rows });
         File.WriteAllLines(Path.ChangeExtension(output, ".md"), table);
         Console.WriteLine(string.Join('\n', table));
         return 0;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Locus.Serving;
 using Locus.Specialization.Runs;
 using Locus.Training.FineTuning;
@@ -79,8 +78,7 @@ public static class ServeBench
             adapters_in_process = new { batch = 32, mixed_texts_per_second = mixed, one_adapter_after_another_texts_per_second = sequential },
             memory = new { one_model_rss_mb = memoryOne, adapters_rss_mb = memoryMany, ratio = memoryMany / memoryOne },
         };
-        Directory.CreateDirectory(outDir);
-        File.WriteAllText(Path.Combine(outDir, "serve.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        BenchReport.Write(Path.Combine(outDir, "serve.json"), "serve", result);
         File.WriteAllText(Path.Combine(outDir, "serve.md"), Markdown(result.cpu, loadStart, loadEnd, folder, texts.Count, single, many, adapters, memoryOne, memoryMany, requests)
             + string.Create(CultureInfo.InvariantCulture, $"\nIn process, a micro-batch of 32 single-text requests spread over the {adapters} adapters (median of 5 interleaved repeats): one shared forward pass per batch (per-row LoRA updates) {mixed:F1} texts/s; one forward pass per adapter {sequential:F1} texts/s.\n"));
         Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "serve.md")));

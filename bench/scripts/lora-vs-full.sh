@@ -55,10 +55,10 @@ for name in ["crossner-lora", "crossner-full", "banking77-lora", "banking77-full
         metric, score = "micro-F1", ev["entities"]["micro"]["f1"]
     else:
         metric, score = "accuracy", ev["classification"]["accuracy"]
-    phase = train["Phases"][0]
-    rows[name] = {"metric": metric, "test": score, "best_dev": phase["BestDevMetric"], "best_epoch": phase["BestEpoch"],
-                  "epochs_run": phase["EpochsRun"], "trainable_parameters": train["TrainableParameters"],
-                  "total_parameters": train["TotalParameters"], "seconds": run["seconds"], "args": run["args"]}
+    phase = train["phases"][0]
+    rows[name] = {"metric": metric, "test": score, "best_dev": phase["best_dev_metric"], "best_epoch": phase["best_epoch"],
+                  "epochs_run": phase["epochs_run"], "trainable_parameters": train["trainable_parameters"],
+                  "total_parameters": train["total_parameters"], "seconds": run["seconds"], "args": run["args"]}
 summary = {"base": base, "runs": rows, "lora_over_full": {
     task: rows[f"{task}-lora"]["test"] / rows[f"{task}-full"]["test"] if rows[f"{task}-full"]["test"] else None
     for task in ["crossner", "banking77"]}}

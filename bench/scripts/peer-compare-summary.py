@@ -33,28 +33,28 @@ MEASURES = [
 
 def round_figures(peer_doc, locus_doc, model):
     peer = peer_doc["results"].get(peer_name(model), {}) if peer_doc else {}
-    locus = locus_doc["results"][0]["Modes"] if locus_doc and locus_doc.get("results") else {}
+    locus = locus_doc["results"][0]["modes"] if locus_doc and locus_doc.get("results") else {}
     out = {"measures": {}, "memory_mib": {}}
     for label, pkey, lmode, kind in MEASURES:
         p, l = peer.get(pkey), locus.get(lmode)
         if not p or "median_s" not in p or not l:
             continue
-        m = {"peer_median_s": p["median_s"], "peer_min_s": p["min_s"], "locus_median_s": l["MedianSeconds"],
-             "locus_min_s": l["MinSeconds"], "peer_tok_per_s_median": p["tok_per_s_median"],
-             "locus_tok_per_s_median": l["TokensPerSecondMedian"],
+        m = {"peer_median_s": p["median_s"], "peer_min_s": p["min_s"], "locus_median_s": l["median_seconds"],
+             "locus_min_s": l["min_seconds"], "peer_tok_per_s_median": p["tok_per_s_median"],
+             "locus_tok_per_s_median": l["tokens_per_second_median"],
              "peer_background_cores_during": p["cpu"].get("background_cores_during")}
         if kind == "time":
-            m["time_ratio_median"] = l["MedianSeconds"] / p["median_s"]
-            m["time_ratio_min"] = l["MinSeconds"] / p["min_s"]
+            m["time_ratio_median"] = l["median_seconds"] / p["median_s"]
+            m["time_ratio_min"] = l["min_seconds"] / p["min_s"]
         else:
-            m["tok_per_s_ratio_median"] = l["TokensPerSecondMedian"] / p["tok_per_s_median"]
-            m["tok_per_s_ratio_best"] = l["TokensPerSecondBest"] / p["tok_per_s_best"]
+            m["tok_per_s_ratio_median"] = l["tokens_per_second_median"] / p["tok_per_s_median"]
+            m["tok_per_s_ratio_best"] = l["tokens_per_second_best"] / p["tok_per_s_best"]
         out["measures"][label] = m
     for mode, pkey in (("full", "mem_full"), ("lora", "mem_lora")):
         p, l = peer.get(pkey), locus.get(mode)
         if p and "rss" in p and l:
-            out["memory_mib"][mode] = {"peer_vmhwm": p["rss"]["peak_vmhwm_mib"], "locus_vmhwm": l["PeakRssMib"],
-                                       "locus_over_peer": l["PeakRssMib"] / p["rss"]["peak_vmhwm_mib"]}
+            out["memory_mib"][mode] = {"peer_vmhwm": p["rss"]["peak_vmhwm_mib"], "locus_vmhwm": l["peak_rss_mib"],
+                                       "locus_over_peer": l["peak_rss_mib"] / p["rss"]["peak_vmhwm_mib"]}
     mem = out["memory_mib"]
     if "full" in mem and "lora" in mem:
         out["lora_peak_percent_of_full"] = {"peer": 100 * mem["lora"]["peer_vmhwm"] / mem["full"]["peer_vmhwm"],

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Locus.Atlas.Encoding;
 using Locus.Atlas.Model;
@@ -16,9 +15,15 @@ public static class AtlasStore
     public const string ManifestFile = "atlas.json";
     private const string WeightsFile = "network.bin";
     private const string EncoderFile = "query-encoder.qenc";
-    private const string Format = "locus-atlas-2";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    /// <summary>
+    /// The manifest's layout. Atlases always named theirs; <c>locus-atlas-1</c> ones predate the item-response prior
+    /// and are refused.
+    /// </summary>
+    public static LocusFileFormat ManifestFormat { get; } = new("atlas", 2)
+    {
+        Legacy = LegacyLayout.Refuse, Remedy = "train the atlas again with 'locus atlas train'",
+    };
 
     /// <summary>Writes <paramref name="atlas"/> into <paramref name="directory"/> (created when missing).</summary>
     public static void Save(ModelAtlas atlas, string directory)
@@ -30,15 +35,12 @@ public static class AtlasStore
         QueryEncoderStore.Save(atlas.Encoder, Path.Combine(directory, EncoderFile));
         var manifest = new AtlasManifest
         {
-            Format = Format,
             EncodingKind = atlas.Encoder.Kind,
             Config = atlas.Network.Config,
             Training = atlas.Training,
             Models = atlas.Models.Select(m => new AtlasManifestModel { Name = m.Name, Embedding = m.Embedding, EvaluationCount = m.EvaluationCount, MeanCost = m.MeanCost, Origin = m.Origin }).ToList(),
         };
-        var path = Path.Combine(directory, ManifestFile);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(manifest, Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        LocusJson.WriteFile(Path.Combine(directory, ManifestFile), manifest, ManifestFormat);
     }
 
     /// <summary>Reads an atlas folder.</summary>
@@ -46,12 +48,7 @@ public static class AtlasStore
     {
         var path = Path.Combine(directory, ManifestFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"no atlas at {directory} ({ManifestFile} not found)");
-        AtlasManifest manifest;
-        try { manifest = JsonSerializer.Deserialize<AtlasManifest>(File.ReadAllText(path)) ?? throw new DataFormatException(path, 0, null, "empty manifest"); }
-        catch (JsonException e) { throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, e.Path, $"invalid manifest ({e.Message})"); }
-        if (manifest.Format == "locus-atlas-1")
-            throw new DataFormatException(path, 0, "format", "'locus-atlas-1' atlases predate the item-response prior; train it again with 'locus atlas train'");
-        if (manifest.Format != Format) throw new DataFormatException(path, 0, "format", $"'{manifest.Format}' is not '{Format}'");
+        var manifest = LocusJson.ReadFile<AtlasManifest>(path, ManifestFormat);
         var config = manifest.Config ?? throw new DataFormatException(path, 0, "config", "is missing");
         var encoder = QueryEncoderStore.Load(Path.Combine(directory, EncoderFile));
         if (encoder.Kind != manifest.EncodingKind)
@@ -64,9 +61,9 @@ public static class AtlasStore
         return atlas;
     }
 
-    private sealed class AtlasManifest
+    private sealed class AtlasManifest : IVersionedJson
     {
-        [JsonPropertyName("format")] public string Format { get; set; } = "";
+        [JsonPropertyOrder(-1)] public string? Format { get; set; }
         [JsonPropertyName("encoding_kind")] public string EncodingKind { get; set; } = "";
         [JsonPropertyName("config")] public LocusConfig? Config { get; set; }
         [JsonPropertyName("training")] public AtlasTrainingSummary? Training { get; set; }

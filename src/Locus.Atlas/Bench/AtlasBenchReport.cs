@@ -33,8 +33,15 @@ public sealed record BenchSummary(
     [property: JsonPropertyName("seeds")] int Seeds);
 
 /// <summary>The benchmark's results.</summary>
-public sealed class AtlasBenchReport
+public sealed class AtlasBenchReport : IVersionedJson
 {
+    /// <summary>The layout of a written report (<c>atlas bench --report</c>).</summary>
+    public static LocusFileFormat FileFormat { get; } = new("atlas-bench", 1);
+
+    /// <summary>The layout, <see cref="FileFormat"/>: reports are written, never read back.</summary>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; } = FileFormat.Name;
+
     /// <summary>Encoding kind used.</summary>
     [JsonPropertyName("encoding")] public string Encoding { get; set; } = "";
 

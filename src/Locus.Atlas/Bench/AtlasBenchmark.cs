@@ -241,7 +241,7 @@ public static class AtlasBenchmark
         {
             for (int m = 0; m < models.Count; m++)
                 for (int q = 0; q < queries.Count; q++)
-                    _writer.WriteLine(JsonSerializer.Serialize(new { seed, k, method, model = models[m], query_id = queries[q], p = Math.Round(p[m, q], 6) }));
+                    _writer.WriteLine(JsonSerializer.Serialize(new { seed, k, method, model = models[m], query_id = queries[q], p = Math.Round(p[m, q], 6) }, LocusJson.Compact));
         }
 
         public void Dispose()

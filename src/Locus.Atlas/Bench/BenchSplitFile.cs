@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Locus.Atlas.Data;
 
@@ -7,29 +6,26 @@ namespace Locus.Atlas.Bench;
 /// <summary>Reads and writes split files: <c>{"seeds": [BenchSplit, ...]}</c>.</summary>
 public static class BenchSplitFile
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    /// <summary>The layout; split files from before it have the same members and are read as they are.</summary>
+    public static LocusFileFormat FileFormat { get; } = new("atlas-splits", 1);
 
     /// <summary>Reads and validates a split file against <paramref name="table"/>.</summary>
     public static IReadOnlyList<BenchSplit> Read(string path, EvaluationTable table)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"split file not found: {path}");
-        SplitDocument document;
-        try { document = JsonSerializer.Deserialize<SplitDocument>(File.ReadAllText(path)) ?? throw new DataFormatException(path, 0, null, "empty split file"); }
-        catch (JsonException e) { throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, e.Path, $"invalid split file ({e.Message})"); }
+        var document = LocusJson.ReadFile<SplitDocument>(path, FileFormat);
         if (document.Seeds.Count == 0) throw new DataFormatException(path, 0, "seeds", "is empty");
         foreach (var split in document.Seeds) split.Validate(table, path);
         return document.Seeds;
     }
 
     /// <summary>Writes the splits atomically.</summary>
-    public static void Write(string path, IReadOnlyList<BenchSplit> splits)
-    {
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new SplitDocument { Seeds = splits.ToList() }, Json));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public static void Write(string path, IReadOnlyList<BenchSplit> splits) =>
+        LocusJson.WriteFile(path, new SplitDocument { Seeds = splits.ToList() }, FileFormat, LocusJson.Compact);
 
-    private sealed class SplitDocument
+    private sealed class SplitDocument : IVersionedJson
     {
+        [JsonPropertyOrder(-1)] public string? Format { get; set; }
         [JsonPropertyName("seeds")] public List<BenchSplit> Seeds { get; set; } = [];
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Locus.Atlas.Data;
 
@@ -9,18 +8,11 @@ namespace Locus.Atlas.Data;
 /// </summary>
 public static class EvaluationJsonlWriter
 {
-    sealed record Line(
-        [property: JsonPropertyName("model")] string Model,
-        [property: JsonPropertyName("query_id")] string QueryId,
-        [property: JsonPropertyName("query_text")] string? QueryText,
-        [property: JsonPropertyName("score")] double Score,
-        [property: JsonPropertyName("cost")] double? Cost);
-
-    static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    sealed record Line(string Model, string QueryId, string? QueryText, double Score, double? Cost);
 
     /// <summary>One JSON line for <paramref name="record"/>.</summary>
     public static string ToLine(EvaluationRecord record) =>
-        JsonSerializer.Serialize(new Line(record.Model, record.QueryId, record.QueryText, record.Score, record.Cost), Options);
+        JsonSerializer.Serialize(new Line(record.Model, record.QueryId, record.QueryText, record.Score, record.Cost), LocusJson.Compact);
 
     /// <summary>Writes <paramref name="records"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, IEnumerable<EvaluationRecord> records) =>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Locus.Atlas.Bench;
 using Locus.Atlas.Plots;
 
@@ -45,12 +44,7 @@ public static class AtlasBenchCommand
             if (parse.GetValue(writeSplit) is { } writePath) BenchSplitFile.Write(writePath, splits);
             err.WriteLine($"bench: {table.Models.Count} models x {table.Queries.Count} queries, {splits.Count} seed(s), k = {string.Join(",", options.Ks)}");
             var result = await Task.Run(() => AtlasBenchmark.Run(table, options, new SynchronousProgress<string>(err.WriteLine), ct), ct);
-            var text = JsonSerializer.Serialize(result, AtlasCommand.Json);
-            if (parse.GetValue(report) is { } reportPath)
-            {
-                File.WriteAllText(reportPath + ".tmp", text);
-                File.Move(reportPath + ".tmp", reportPath, overwrite: true);
-            }
+            if (parse.GetValue(report) is { } reportPath) LocusJson.WriteFile(reportPath, result, AtlasBenchReport.FileFormat);
             if (parse.GetValue(plot) is { } prefix)
             {
                 foreach (var (metric, label, suffix) in new[] { ("routing_accuracy", "routing accuracy", "routing"), ("correctness_auc", "correctness AUC", "auc") })
@@ -62,7 +56,7 @@ public static class AtlasBenchCommand
                     err.WriteLine($"wrote {file}");
                 }
             }
-            if (parse.GetValue(json)) AtlasCommand.Out(parse).WriteLine(text);
+            if (parse.GetValue(json)) AtlasCommand.WriteJson(parse, result);
             else AtlasCommand.Out(parse).Write(result.ToTable());
             return LocusCli.Ok;
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Locus.Atlas;
 using Locus.Atlas.Data;
 using Locus.Atlas.Encoding;
@@ -9,8 +8,6 @@ namespace Locus.Cli.Commands;
 /// <summary><c>locus atlas</c>: model embeddings from evaluation results; compare, select and route between models.</summary>
 public static class AtlasCommand
 {
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     /// <summary>Creates the command and its subcommands.</summary>
     public static Command Create()
     {
@@ -89,7 +86,7 @@ public static class AtlasCommand
     }
 
     /// <summary>Writes <paramref name="value"/> as indented JSON.</summary>
-    internal static void WriteJson(ParseResult parse, object value) => parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(value, Json));
+    internal static void WriteJson(ParseResult parse, object value) => parse.InvocationConfiguration.Output.WriteLine(LocusJson.Serialize(value));
 
     /// <summary>Standard output of the invocation.</summary>
     internal static TextWriter Out(ParseResult parse) => parse.InvocationConfiguration.Output;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Locus.Models.Builtin;
 using Locus.Retrieval.Embeddings;
 using Locus.Retrieval.Index;
@@ -13,8 +12,6 @@ namespace Locus.Cli.Commands;
 /// <summary><c>locus corpus</c>: build, search and describe a sentence index over a text corpus.</summary>
 public static class CorpusCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     /// <summary>Creates the command and its subcommands.</summary>
     public static Command Create()
     {
@@ -134,7 +131,7 @@ public static class CorpusCommand
                 Directory.Delete(directory, recursive: true);
                 throw;
             }
-            if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(result, Json));
+            if (parse.GetValue(json)) output.WriteLine(LocusJson.Serialize(result));
             else output.WriteLine($"done: {Describe(result)}");
             return LocusCli.Ok;
         });
@@ -167,7 +164,7 @@ public static class CorpusCommand
             var hits = searchable.Index.Search(vector, new IndexSearchOptions { K = parse.GetValue(k), MmrLambda = lambda, EfSearch = parse.GetValue(efSearch), Exact = parse.GetValue(exact) });
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(hits.Select(h => new { h.Row, h.Score, h.Metadata.Key, h.Metadata.Text, h.Metadata.Source, h.Metadata.Line }), Json));
+                output.WriteLine(LocusJson.Serialize(hits.Select(h => new { h.Row, h.Score, h.Metadata.Key, h.Metadata.Text, h.Metadata.Source, h.Metadata.Line })));
                 return LocusCli.Ok;
             }
             var rank = 0;
@@ -204,7 +201,7 @@ public static class CorpusCommand
             };
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(stats, Json));
+                output.WriteLine(LocusJson.Serialize(stats));
                 return LocusCli.Ok;
             }
             output.WriteLine($"index      {stats.File} ({stats.Bytes:N0} bytes)");

@@ -44,7 +44,7 @@ public static class EvalCommand
                 outcomes?.Write(nerExamples, nerExamples.Select((e, i) => ExampleOutcome.EntityF1(
                     e.Spans.Select(s => new Locus.Evaluation.EntitySpan(s.Start, s.End, s.Label)).ToList(),
                     result.Predictions[i].Select(s => new Locus.Evaluation.EntitySpan(s.Start, s.End, s.Label)).ToList())));
-                if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(new { entities = result.Report, calibration = result.Calibration }, EvaluationJson.Options));
+                if (parse.GetValue(json)) output.WriteLine(LocusJson.Serialize(new { entities = result.Report, calibration = result.Calibration }));
                 else
                 {
                     output.WriteLine(result.Report.ToText(4));
@@ -59,7 +59,7 @@ public static class EvalCommand
                 ? ExampleOutcome.Labels(e.Labels, evaluation.Predictions[i].Labels)
                 : ExampleOutcome.Label(e.Label, evaluation.Predictions[i].Labels[0])));
             if (parse.GetValue(json))
-                output.WriteLine(JsonSerializer.Serialize(new { classification = (object?)evaluation.Report ?? evaluation.MultiLabelReport, calibration = evaluation.Calibration }, EvaluationJson.Options));
+                output.WriteLine(LocusJson.Serialize(new { classification = (object?)evaluation.Report ?? evaluation.MultiLabelReport, calibration = evaluation.Calibration }));
             else
             {
                 output.WriteLine(evaluation.Report?.ToText(4) ?? evaluation.MultiLabelReport!.ToText(4));

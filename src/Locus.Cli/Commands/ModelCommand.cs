@@ -55,7 +55,7 @@ public static class ModelCommand
     /// <summary>The name --json output gives a model's source: "local", "cache" or "hub".</summary>
     internal static string SourceName(ModelSource source) => source switch { ModelSource.Cache => "cache", ModelSource.Hub => "hub", ModelSource.Builtin => "builtin", _ => "local" };
 
-    private static string ToJson(ResolvedModel model) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    private static string ToJson(ResolvedModel model) => LocusJson.Serialize(new Dictionary<string, object?>
     {
         ["folder"] = model.Folder,
         ["repo"] = model.Id?.RepoId,

@@ -24,7 +24,7 @@ public static class ModelImportCommand
             var result = BertOnnxImporter.Import(parse.GetValue(onnx)!, parse.GetValue(vocab)!, parse.GetValue(output)!);
             var c = result.Config;
             if (parse.GetValue(json))
-                parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                parse.InvocationConfiguration.Output.WriteLine(LocusJson.Serialize(new Dictionary<string, object>
                 {
                     ["folder"] = result.Folder, ["parameters"] = result.Parameters, ["mapped_from_graph"] = result.MappedFromGraph,
                     ["do_lower_case"] = result.DoLowerCase, ["config"] = c.ToJson(),
@@ -50,7 +50,7 @@ public static class ModelImportCommand
             var models = BuiltinModels.List();
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(models.Select(m => new Dictionary<string, object>
+                output.WriteLine(LocusJson.Serialize(models.Select(m => new Dictionary<string, object>
                 {
                     ["name"] = m.Model.Reference, ["description"] = m.Model.Description, ["package"] = $"{m.Model.PackageId} {m.Model.PackageVersion}",
                     ["pooling"] = m.Model.Pooling, ["query_prefix"] = m.Model.QueryPrefix, ["cached"] = m.Cached, ["package_available"] = m.PackageAvailable, ["folder"] = m.Folder,

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Locus.Models.Checkpoints;
@@ -19,9 +18,6 @@ namespace Locus.Cli.Commands;
 /// </summary>
 public static class ModelInfoCommand
 {
-    // Token strings and sample text print as written (e.g. "▁the", "é"), not as \u escapes.
-    static readonly JsonSerializerOptions Readable = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The text tokenised when --text is not given.</summary>
     public const string DefaultSample = "Locus turns ten labelled examples into a specialised model.";
 
@@ -49,7 +45,7 @@ public static class ModelInfoCommand
 
             var report = Inspect(resolved, parse.GetValue(text)!);
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) output.WriteLine(report.ToJsonString(Readable));
+            if (parse.GetValue(json)) output.WriteLine(report.ToJsonString(LocusJson.Options));
             else WriteText(report, output);
             return LocusCli.Ok;
         });
@@ -189,13 +185,13 @@ public static class ModelInfoCommand
         var sample = report["sample"]!.AsObject();
         var text = sample["text"]!.GetValue<string>();
         foreach (var warning in report["warnings"]!.AsArray()) output.WriteLine($"warning:      {warning}");
-        output.WriteLine($"sample:       {JsonSerializer.Serialize(text, Readable)}");
+        output.WriteLine($"sample:       {LocusJson.Serialize(text)}");
         output.WriteLine($"  {"#",3}  {"token",-20} {"id",8}  {"offsets",-10} text");
         var index = 0;
         foreach (var token in sample["tokens"]!.AsArray())
         {
             int start = token!["start"]!.GetValue<int>(), end = token["end"]!.GetValue<int>();
-            output.WriteLine($"  {index++,3}  {token["token"],-20} {token["id"],8}  {$"{start}..{end}",-10} {(end > start ? JsonSerializer.Serialize(text[start..end], Readable) : "")}");
+            output.WriteLine($"  {index++,3}  {token["token"],-20} {token["id"],8}  {$"{start}..{end}",-10} {(end > start ? LocusJson.Serialize(text[start..end]) : "")}");
         }
     }
 

@@ -10,11 +10,6 @@ namespace Locus.Cli.Commands;
 public static class PredictCommand
 {
     /// <summary>One JSON object per line, members in snake_case, members that do not apply to the task left out.</summary>
-    static readonly JsonSerializerOptions PredictionJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -41,7 +36,7 @@ public static class PredictCommand
             var lines = new List<string>(texts.Count);
             foreach (var chunk in texts.Chunk(parse.GetValue(batch)))
             {
-                lines.AddRange(predictor.Predict(chunk, cancellationToken).Select(r => JsonSerializer.Serialize(r, PredictionJson)));
+                lines.AddRange(predictor.Predict(chunk, cancellationToken).Select(r => JsonSerializer.Serialize(r, LocusJson.Compact)));
                 parse.InvocationConfiguration.Error.WriteLine($"[predict] {lines.Count}/{texts.Count} texts");
             }
 

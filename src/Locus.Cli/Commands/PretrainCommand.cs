@@ -64,7 +64,7 @@ public static class PretrainCommand
             var result = await new Pretrainer(CliLogging.Logger).RunAsync(options, new TrainingProgressPrinter(console.Error, "pretrain"), cancellationToken);
             if (parse.GetValue(json))
             {
-                console.Output.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+                console.Output.WriteLine(LocusJson.Serialize(result));
             }
             else
             {

@@ -95,11 +95,11 @@ public static class SpecializeCommand
 
             if (parse.GetValue(json))
             {
-                console.Output.WriteLine(JsonSerializer.Serialize(new
+                console.Output.WriteLine(LocusJson.Serialize(new
                 {
                     run = result.Run.ToString(), folder = result.Run.Folder, model = result.ModelFolder, metrics = result.Metrics,
                     resumed = result.Resumed, reused_stages = result.ReusedStages,
-                }, new JsonSerializerOptions { WriteIndented = true }));
+                }));
                 return LocusCli.Ok;
             }
             console.Output.WriteLine($"run {result.Run} completed{(result.Resumed ? $" (resumed; reused: {string.Join(", ", result.ReusedStages)})" : "")}");

@@ -56,7 +56,7 @@ public static class TrainCommand
 
             if (parse.GetValue(json))
             {
-                console.Output.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+                console.Output.WriteLine(LocusJson.Serialize(result));
                 return LocusCli.Ok;
             }
             console.Output.WriteLine($"{mode.ToString().ToLowerInvariant()} fine-tuning: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained");

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Locus.Models.Onnx;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -44,6 +44,12 @@ public static class BuiltinModels
 
     /// <summary>Name of the record written beside the imported files.</summary>
     public const string RecordFile = "locus_builtin.json";
+
+    /// <summary>
+    /// The record's layout. Records from before it say <c>"format_version": 1</c> and are read; a record in another
+    /// layout counts as an incomplete import, which is imported again (seconds, from the package).
+    /// </summary>
+    public static LocusFileFormat RecordFormat { get; } = new("builtin", 1);
 
     static readonly Lock MaterialiseLock = new();
     static readonly HashSet<string> VerifiedThisProcess = new(StringComparer.Ordinal);
@@ -148,18 +154,8 @@ public static class BuiltinModels
     {
         var (onnx, vocab) = ReadPackaged(model);
         BertOnnxImporter.Import(OnnxGraph.Parse(onnx), vocab, staging);
-        var record = new Dictionary<string, object>
-        {
-            ["format_version"] = 1,
-            ["name"] = model.Name,
-            ["package"] = model.PackageId,
-            ["package_version"] = model.PackageVersion,
-            ["onnx_sha256"] = model.OnnxSha256,
-            ["pooling"] = model.Pooling,
-            ["query_prefix"] = model.QueryPrefix,
-            ["files"] = HashFiles(staging),
-        };
-        AtomicFile.WriteAllText(Path.Combine(staging, RecordFile), JsonSerializer.Serialize(record, RecordJson) + "\n");
+        var record = new ImportRecord(model.Name, model.PackageId, model.PackageVersion, model.OnnxSha256, model.Pooling, model.QueryPrefix, HashFiles(staging));
+        LocusJson.WriteFile(Path.Combine(staging, RecordFile), record, RecordFormat);
     }
 
     // The assembly is loaded into a collectible context only to read its two resources, then unloaded.
@@ -199,6 +195,15 @@ public static class BuiltinModels
 
     private sealed record FileRecord(string Sha256, long Bytes);
 
+    private sealed record ImportRecord(string Name, string Package, string PackageVersion, string OnnxSha256, string Pooling, string QueryPrefix,
+        Dictionary<string, FileRecord> Files) : IVersionedJson
+    {
+        [JsonPropertyOrder(-1)] public string? Format { get; set; }
+
+        // The layout of the first records, which had "format_version": 1 instead of a format.
+        [JsonPropertyName("format_version")] public int? LegacyVersion { get; init; }
+    }
+
     private static Dictionary<string, FileRecord> HashFiles(string folder) =>
         Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f) != RecordFile).Order(StringComparer.Ordinal).ToDictionary(
             f => Path.GetFileName(f),
@@ -208,21 +213,20 @@ public static class BuiltinModels
                 return new FileRecord(Convert.ToHexStringLower(SHA256.HashData(s)), s.Length);
             });
 
-    private static readonly JsonSerializerOptions RecordJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     private static bool IsComplete(string folder, BuiltinModel model, bool verifyHashes)
     {
         var recordPath = Path.Combine(folder, RecordFile);
         if (!File.Exists(recordPath)) return false;
         try
         {
-            using var record = JsonDocument.Parse(File.ReadAllText(recordPath));
-            if (record.RootElement.GetProperty("onnx_sha256").GetString() != model.OnnxSha256) return false;
-            var files = record.RootElement.GetProperty("files").Deserialize<Dictionary<string, FileRecord>>(RecordJson)!;
-            if (files.Count == 0 || files.Any(f => !File.Exists(Path.Combine(folder, f.Key)) || new FileInfo(Path.Combine(folder, f.Key)).Length != f.Value.Bytes)) return false;
+            var record = LocusJson.Deserialize<ImportRecord>(recordPath, File.ReadAllText(recordPath));
+            if (record.Format != RecordFormat.Name && record.LegacyVersion != 1) return false;
+            if (record.OnnxSha256 != model.OnnxSha256) return false;
+            var files = record.Files;
+            if (files is null || files.Count == 0 || files.Any(f => !File.Exists(Path.Combine(folder, f.Key)) || new FileInfo(Path.Combine(folder, f.Key)).Length != f.Value.Bytes)) return false;
             return !verifyHashes || HashFiles(folder).All(kv => files.GetValueOrDefault(kv.Key) == kv.Value);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is DataFormatException or IOException)
         {
             return false;
         }

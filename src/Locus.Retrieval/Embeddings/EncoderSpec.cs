@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Locus.Models.Builtin;
 using Microsoft.Extensions.Logging;
@@ -9,10 +8,17 @@ namespace Locus.Retrieval.Embeddings;
 /// Which encoder an index directory was built with, saved as encoder.json beside the index so searches
 /// rebuild the same encoder. <see cref="Create"/> is the one place that maps names to implementations.
 /// </summary>
-public sealed class EncoderSpec
+public sealed class EncoderSpec : IVersionedJson
 {
     /// <summary>File name inside the index directory.</summary>
     public const string FileName = "encoder.json";
+
+    /// <summary>The layout; files from before it (PascalCase members) are read.</summary>
+    public static LocusFileFormat FileFormat { get; } = new("encoder", 1) { Legacy = LegacyLayout.DotNetNames };
+
+    /// <inheritdoc/>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; }
 
     /// <summary>Name of the model-free encoder.</summary>
     public const string Lexical = "lexical";
@@ -33,7 +39,6 @@ public sealed class EncoderSpec
     public string? ModelPath { get; set; }
 
     /// <summary>Transformer pooling.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<SentencePooling>))]
     public SentencePooling Pooling { get; set; } = SentencePooling.Mean;
 
     /// <summary>Transformer query prefix (e.g. "query: ").</summary>
@@ -43,6 +48,8 @@ public sealed class EncoderSpec
     public string PassagePrefix { get; set; } = "";
 
     /// <summary>Run the transformer in bfloat16.</summary>
+    // The policy's name would be "b_float16"; this one also matches the PascalCase member of older files.
+    [JsonPropertyName("bfloat16")]
     public bool BFloat16 { get; set; }
 
     /// <summary>Transformer window length in tokens; null takes the model's.</summary>
@@ -133,22 +140,9 @@ public sealed class EncoderSpec
     public static EncoderSpec? Load(string indexDirectory)
     {
         var path = Path.Combine(indexDirectory, FileName);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<EncoderSpec>(File.ReadAllText(path)) ?? throw new DataFormatException(path, 0, null, "empty encoder spec");
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, (int)(e.LineNumber ?? 0) + 1, e.Path, $"invalid encoder spec: {e.Message}");
-        }
+        return File.Exists(path) ? LocusJson.ReadFile<EncoderSpec>(path, FileFormat) : null;
     }
 
     /// <summary>Writes the spec into <paramref name="indexDirectory"/> atomically.</summary>
-    public void Save(string indexDirectory)
-    {
-        var path = Path.Combine(indexDirectory, FileName);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public void Save(string indexDirectory) => LocusJson.WriteFile(Path.Combine(indexDirectory, FileName), this, FileFormat);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Locus.Retrieval.Ingestion;
 
@@ -6,10 +6,17 @@ namespace Locus.Retrieval.Ingestion;
 /// Where an ingestion run stands, written (atomically, after the index) to checkpoint.json in the index
 /// directory. A run over the same inputs resumes after <see cref="LinesConsumed"/>.
 /// </summary>
-public sealed class IngestCheckpoint
+public sealed class IngestCheckpoint : IVersionedJson
 {
     /// <summary>File name inside the index directory.</summary>
     public const string FileName = "checkpoint.json";
+
+    /// <summary>The layout; files from before it (PascalCase members) are read.</summary>
+    public static LocusFileFormat FileFormat { get; } = new("ingest-checkpoint", 1) { Legacy = LegacyLayout.DotNetNames };
+
+    /// <inheritdoc/>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; }
 
     /// <summary>Input files of the run, in reading order.</summary>
     public List<string> Inputs { get; set; } = [];
@@ -30,16 +37,7 @@ public sealed class IngestCheckpoint
     public static IngestCheckpoint? Load(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<IngestCheckpoint>(File.ReadAllText(path))
-                ?? throw new DataFormatException(path, 0, null, "empty checkpoint");
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, (int)(e.LineNumber ?? 0) + 1, e.Path, $"invalid checkpoint: {e.Message}");
-        }
+        return File.Exists(path) ? LocusJson.ReadFile<IngestCheckpoint>(path, FileFormat) : null;
     }
 
     /// <summary>
@@ -57,10 +55,5 @@ public sealed class IngestCheckpoint
     }
 
     /// <summary>Writes the checkpoint atomically.</summary>
-    public void Save(string directory)
-    {
-        var path = Path.Combine(directory, FileName);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public void Save(string directory) => LocusJson.WriteFile(Path.Combine(directory, FileName), this, FileFormat);
 }

@@ -184,7 +184,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
                     made.AddRange(MentionsFromPseudoLabels(options, split.Train, kept, allSeedTexts.Concat(synthetic.Select(s => s.Example.Text))));
             }
             await ExampleFiles.WriteAsync(run.PathOf(Data("self-training.jsonl")), made, cancellationToken);
-            await run.UpdateAsync(m => m.Metrics["self_training"] = JsonSerializer.SerializeToNode(rounds), cancellationToken);
+            await run.UpdateAsync(m => m.Metrics["self_training"] = JsonSerializer.SerializeToNode(rounds, LocusJson.Options), cancellationToken);
             var note = rounds.Count == 0
                 ? (retrieved.Count == 0 ? "no retrieved sentences: self-training skipped" : "self-training is off")
                 : string.Join("; ", rounds.Select(r => string.Create(CultureInfo.InvariantCulture,
@@ -225,9 +225,9 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
             var scores = new JsonObject { ["dev"] = ModelScores.Evaluate(model, split.Dev, cancellationToken) };
             if (test.Count > 0) scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
-            await AtomicFile.WriteAsync(run.PathOf("metrics.json"), writer => writer.WriteAsync(scores.ToJsonString(Indented)), cancellationToken);
-            return (scores, Outcome(["metrics.json"], Headline(scores)));
-        }, async () => JsonNode.Parse(await File.ReadAllTextAsync(run.PathOf("metrics.json"), cancellationToken))!.AsObject());
+            await MetricsFile.WriteAsync(run.PathOf(MetricsFile.FileName), scores, cancellationToken);
+            return (scores, Outcome([MetricsFile.FileName], Headline(scores)));
+        }, () => MetricsFile.ReadAsync(run.PathOf(MetricsFile.FileName), cancellationToken));
 
         await run.UpdateAsync(m =>
         {
@@ -342,8 +342,6 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         return string.Create(CultureInfo.InvariantCulture, $"{p.Key} {score} ({p.Value!["examples"]} examples)");
     }));
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>Every setting that shapes the run, as recorded in the manifest (the API key never is).</summary>
     private static JsonObject Settings(SpecializeOptions options, Dictionary<string, JsonNode?> stageSettings) => new()
     {
@@ -374,6 +372,8 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
 
     private static JsonNode? Json<T>(T value) => JsonSerializer.SerializeToNode(value, SettingsJson);
 
+    // Not LocusJson.Options: the stage fingerprints hash these settings, and enum values or null members written
+    // differently would make every run recorded before look changed, so that rerunning it would not resume it.
     private static readonly JsonSerializerOptions SettingsJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Locus.Specialization.Runs;
 
 /// <summary>What happened to a run's production pointer.</summary>
@@ -39,10 +41,11 @@ public sealed record PromotionEvent
 /// The production pointer of one run name (<c>ROOT/NAME/production.json</c>): the promoted version and every change,
 /// oldest first. Promotions stack: a rollback undoes the latest promotion still in force.
 /// </summary>
-public sealed class PromotionRecord
+public sealed class PromotionRecord : IVersionedJson
 {
-    /// <summary>The layout version of this file.</summary>
-    public int SchemaVersion { get; set; } = RunManifestJson.CurrentSchemaVersion;
+    /// <summary>The layout, <see cref="RunManifestJson.PromotionFormat"/>; null when read from a file written before it.</summary>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; }
 
     /// <summary>The run name.</summary>
     public required string Name { get; set; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Locus.Data;
 
 namespace Locus.Specialization.Runs;
@@ -7,10 +8,11 @@ namespace Locus.Specialization.Runs;
 /// The record of one run, kept in <c>run.json</c> in the run's folder and rewritten atomically at every change, so
 /// it always describes the run as far as it got: settings, hashed inputs, stages, metrics, artefacts, software.
 /// </summary>
-public sealed class RunManifest
+public sealed class RunManifest : IVersionedJson
 {
-    /// <summary>The version of this file's layout; readers refuse layouts newer than they know.</summary>
-    public int SchemaVersion { get; set; } = RunManifestJson.CurrentSchemaVersion;
+    /// <summary>The layout, <see cref="RunManifestJson.ManifestFormat"/>; null when read from a file written before it.</summary>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; }
 
     /// <summary>A unique id (32 hex digits), different for every run even across machines.</summary>
     public required string Id { get; set; }

@@ -1,18 +1,23 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
 
 namespace Locus.Specialization.Runs;
 
 /// <summary>
-/// Reads and writes the JSON files of a run store (<c>run.json</c>, <c>production.json</c>): snake_case names, enums
-/// as snake_case strings, indented. Writes go through a temporary file and a rename, so a crash (even kill -9) leaves
-/// either the previous file or the new one, never a torn one.
+/// Reads and writes the JSON files of a run store (<c>run.json</c>, <c>production.json</c>) under
+/// <see cref="LocusJson"/>'s policy, nullable annotations enforced. Writes go through a temporary file and a rename, so
+/// a crash (even kill -9) leaves either the previous file or the new one, never a torn one.
 /// </summary>
 public static class RunManifestJson
 {
-    /// <summary>The layout version this code writes and the newest it reads.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>
+    /// The layout of <c>run.json</c>. Files from before it carry <c>"schema_version": 1</c> and the same member names;
+    /// they are read, their metrics' report members (camelCase then) renamed to snake_case.
+    /// </summary>
+    public static LocusFileFormat ManifestFormat { get; } = new("run", 2);
+
+    /// <summary>The layout of <c>production.json</c>; files from before it (<c>"schema_version": 1</c>) are read as they are.</summary>
+    public static LocusFileFormat PromotionFormat { get; } = new("promotion", 2);
 
     /// <summary>The serializer settings for run files.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
@@ -20,61 +25,43 @@ public static class RunManifestJson
     /// <summary>Serialises a manifest (or a promotion record) to indented JSON.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically (temporary file + rename).</summary>
-    public static Task WriteAsync<T>(string path, T value, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(path, async (stream, token) =>
-        {
-            await JsonSerializer.SerializeAsync(stream, value, Options, token);
-            stream.WriteByte((byte)'\n');
-        }, cancellationToken);
+    /// <summary>Writes <paramref name="manifest"/> to <paramref name="path"/> atomically (temporary file + rename).</summary>
+    public static Task WriteAsync(string path, RunManifest manifest, CancellationToken cancellationToken = default) =>
+        LocusJson.WriteFileAsync(path, manifest, ManifestFormat, Options, cancellationToken);
+
+    /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> atomically (temporary file + rename).</summary>
+    public static Task WriteAsync(string path, PromotionRecord record, CancellationToken cancellationToken = default) =>
+        LocusJson.WriteFileAsync(path, record, PromotionFormat, Options, cancellationToken);
 
     /// <summary>Reads and checks a manifest.</summary>
     /// <exception cref="DataFormatException">The file is missing, is not JSON, or a field is missing or invalid; the message names the file, line and field.</exception>
     public static async Task<RunManifest> ReadManifestAsync(string path, CancellationToken cancellationToken = default)
     {
-        var manifest = await ReadAsync<RunManifest>(path, cancellationToken);
+        var manifest = await LocusJson.ReadFileAsync<RunManifest>(path, ManifestFormat, Options, cancellationToken);
+        if (manifest.Format is null) manifest.Metrics = SnakeCaseMembers(manifest.Metrics);
         RunManifestValidator.Validate(manifest, path);
         return manifest;
     }
 
-    /// <summary>Reads a JSON file of the run store into <typeparamref name="T"/>, turning every failure into a located error.</summary>
-    /// <exception cref="DataFormatException">The file is missing or does not hold a valid <typeparamref name="T"/>.</exception>
-    public static async Task<T> ReadAsync<T>(string path, CancellationToken cancellationToken = default) where T : class
-    {
-        if (!File.Exists(path)) throw new DataFormatException(path, 0, null, "the file is missing");
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true);
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(stream, Options, cancellationToken)
-                ?? throw new DataFormatException(path, 1, null, "the file holds null instead of an object");
-        }
-        catch (JsonException e)
-        {
-            var line = e.LineNumber is { } zeroBased ? (int)zeroBased + 1 : 0;
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? null : e.Path.TrimStart('$', '.');
-            throw new DataFormatException(path, line, field, WithoutLocation(e.Message));
-        }
-    }
+    /// <summary>Reads a promotion record.</summary>
+    /// <exception cref="DataFormatException">The file is missing or does not hold a valid record.</exception>
+    public static Task<PromotionRecord> ReadPromotionAsync(string path, CancellationToken cancellationToken = default) =>
+        LocusJson.ReadFileAsync<PromotionRecord>(path, PromotionFormat, Options, cancellationToken);
 
-    // JsonException messages end with "Path: $.x | LineNumber: 3 | BytePositionInLine: 4."; the location is already
-    // in DataFormatException's own format.
-    private static string WithoutLocation(string message)
+    // Evaluation reports were camelCase inside snake_case manifests; renamed, old and new runs compare path by path.
+    private static JsonObject SnakeCaseMembers(JsonObject node) =>
+        new(node.Select(p => KeyValuePair.Create(JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), Renamed(p.Value))));
+
+    private static JsonNode? Renamed(JsonNode? node) => node switch
     {
-        var at = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return (at >= 0 ? message[..at] : message).TrimEnd();
-    }
+        JsonObject o => SnakeCaseMembers(o),
+        JsonArray a => new JsonArray([.. a.Select(Renamed)]),
+        _ => node?.DeepClone(),
+    };
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            WriteIndented = true,
-            RespectNullableAnnotations = true,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        var options = new JsonSerializerOptions(LocusJson.Options) { RespectNullableAnnotations = true };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

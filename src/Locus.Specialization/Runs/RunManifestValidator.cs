@@ -7,8 +7,6 @@ internal static partial class RunManifestValidator
 {
     public static void Validate(RunManifest manifest, string path)
     {
-        if (manifest.SchemaVersion is < 1 or > RunManifestJson.CurrentSchemaVersion)
-            Fail(path, "schema_version", $"{manifest.SchemaVersion} is not a layout this version of Locus reads (1 to {RunManifestJson.CurrentSchemaVersion})");
         if (!IdHex().IsMatch(manifest.Id))
             Fail(path, "id", $"'{manifest.Id}' is not a run id (32 hex digits)");
         if (RunNames.Problem(manifest.Name) is { } nameProblem) Fail(path, "name", nameProblem);

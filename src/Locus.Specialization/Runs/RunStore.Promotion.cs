@@ -11,7 +11,7 @@ public sealed partial class RunStore
     {
         var path = PromotionPath(name);
         if (!File.Exists(path)) return new PromotionRecord { Name = name };
-        var record = await RunManifestJson.ReadAsync<PromotionRecord>(path, cancellationToken);
+        var record = await RunManifestJson.ReadPromotionAsync(path, cancellationToken);
         if (record.Name != name) throw new DataFormatException(path, 0, "name", $"the file is for run '{record.Name}', not '{name}'");
         var stack = record.PromotionStack();
         var expected = stack.Count > 0 ? stack[^1] : (int?)null;

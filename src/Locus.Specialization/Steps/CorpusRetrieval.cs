@@ -100,7 +100,7 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
     public static Task WriteAsync(string path, IEnumerable<RetrievedSentence> sentences, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(path, async writer =>
         {
-            foreach (var sentence in sentences) await writer.WriteLineAsync(JsonSerializer.Serialize(sentence, Json).AsMemory(), cancellationToken);
+            foreach (var sentence in sentences) await writer.WriteLineAsync(JsonSerializer.Serialize(sentence, LocusJson.Compact).AsMemory(), cancellationToken);
         }, cancellationToken);
 
     /// <summary>Reads a file written by <see cref="WriteAsync"/>.</summary>
@@ -114,7 +114,7 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
             if (text.Length == 0) continue;
             try
             {
-                sentences.Add(JsonSerializer.Deserialize<RetrievedSentence>(text, Json) ?? throw new JsonException("null"));
+                sentences.Add(JsonSerializer.Deserialize<RetrievedSentence>(text, LocusJson.Compact) ?? throw new JsonException("null"));
             }
             catch (JsonException e)
             {
@@ -123,8 +123,6 @@ public sealed class CorpusRetrieval : ISimilarTextRetriever, IDisposable
         }
         return sentences;
     }
-
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <inheritdoc/>
     public void Dispose() => _searchable.Dispose();

@@ -37,5 +37,5 @@ public static class ModelScores
         };
     }
 
-    private static JsonNode? Node<T>(T value) => value is null ? null : JsonSerializer.SerializeToNode(value, EvaluationJson.Options);
+    private static JsonNode? Node<T>(T value) => value is null ? null : JsonSerializer.SerializeToNode(value, LocusJson.Options);
 }

@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Locus.Synthesis;
 
@@ -15,15 +13,8 @@ public sealed record RejectedSample(int Round, int Request, int? Item, string Re
 /// <summary>Writes rejected samples as JSONL: <c>{"round", "request", "item"?, "reason", "raw"}</c> per line.</summary>
 public static class RejectedSampleFile
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>One JSONL line for a rejected sample.</summary>
-    public static string ToLine(RejectedSample sample) => JsonSerializer.Serialize(sample, Json);
+    public static string ToLine(RejectedSample sample) => JsonSerializer.Serialize(sample, LocusJson.Compact);
 
     /// <summary>Writes the samples to <paramref name="path"/> atomically; returns how many were written.</summary>
     public static async Task<int> WriteAsync(string path, IEnumerable<RejectedSample> samples, CancellationToken cancellationToken = default)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Locus.Training.FineTuning;
@@ -7,12 +6,17 @@ namespace Locus.Training.FineTuning;
 /// <c>locus_model.json</c>: what Locus needs beyond the Hugging Face files to use a fine-tuned model (task, label
 /// order, thresholds, windowing, and for an adapter the base model it applies to).
 /// </summary>
-public sealed record TrainedModelManifest
+public sealed record TrainedModelManifest : IVersionedJson
 {
     /// <summary>The file name inside a model folder.</summary>
     public const string FileName = "locus_model.json";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
+    /// <summary>The layout; files from before it have the same members and are read as they are.</summary>
+    public static LocusFileFormat FileFormat { get; } = new("model", 1);
+
+    /// <inheritdoc/>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; }
 
     /// <summary>"ner" or "classification".</summary>
     public required string Task { get; init; }
@@ -42,21 +46,13 @@ public sealed record TrainedModelManifest
     public string? BaseModel { get; init; }
 
     /// <summary>Writes the manifest into <paramref name="folder"/>.</summary>
-    public void Save(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+    public void Save(string folder) => LocusJson.WriteFile(Path.Combine(folder, FileName), this, FileFormat);
 
     /// <summary>Reads the manifest of a model folder, with a clear error when the folder is not a Locus model.</summary>
     public static TrainedModelManifest Load(string folder)
     {
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"'{folder}' is not a model trained by locus train (no {FileName})", path);
-        try
-        {
-            return JsonSerializer.Deserialize<TrainedModelManifest>(File.ReadAllText(path), Json)
-                   ?? throw new DataFormatException(path, 0, null, "empty manifest");
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, e.Path, e.Message);
-        }
+        return LocusJson.ReadFile<TrainedModelManifest>(path, FileFormat);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Locus.Models.Safetensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,8 +16,15 @@ namespace Locus.Training.Trainer;
 /// <param name="Stopped">True once the phase has ended (all epochs or early stop).</param>
 public sealed record TrainerState(
     int Epoch, long Step, int BestEpoch, double BestDevMetric, int EpochsWithoutImprovement,
-    List<double> LossCurve, List<double> DevCurve, bool Stopped)
+    List<double> LossCurve, List<double> DevCurve, bool Stopped) : IVersionedJson
 {
+    /// <summary>The layout of trainer_state.json; files from before it (PascalCase members) are read.</summary>
+    public static LocusFileFormat FileFormat { get; } = new("trainer-state", 1) { Legacy = LegacyLayout.DotNetNames };
+
+    /// <inheritdoc/>
+    [JsonPropertyOrder(-1)]
+    public string? Format { get; set; }
+
     /// <summary>The state before the first epoch.</summary>
     public static TrainerState Fresh() => new(0, 0, 0, double.NegativeInfinity, 0, [], [], false);
 
@@ -40,8 +47,6 @@ public sealed class TrainingCheckpoint(string directory)
     const string BestFile = "best.safetensors";
     const string OptimizerFile = "optimizer.bin";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     /// <summary>The checkpoint folder.</summary>
     public string Directory { get; } = directory;
 
@@ -60,15 +65,13 @@ public sealed class TrainingCheckpoint(string directory)
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             optimizer.save_state_dict(writer);
         });
-        AtomicFile.WriteAllText(Path.Combine(Directory, StateFile), JsonSerializer.Serialize(state, Json));
+        LocusJson.WriteFile(Path.Combine(Directory, StateFile), state, TrainerState.FileFormat);
     }
 
     /// <summary>Restores parameters, the best snapshot and the optimiser; returns the counters.</summary>
     public TrainerState Load(IReadOnlyList<(string Name, Parameter Parameter)> parameters, Dictionary<string, Tensor> best, OptimizerHelper optimizer)
     {
-        var statePath = Path.Combine(Directory, StateFile);
-        var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
-                    ?? throw new DataFormatException(statePath, 0, null, "empty trainer state");
+        var state = LocusJson.ReadFile<TrainerState>(Path.Combine(Directory, StateFile), TrainerState.FileFormat);
 
         using (no_grad())
         {

@@ -24,7 +24,7 @@ public sealed class AtlasCliTests : IDisposable
         var tiny = new[] { "--max-steps", "4", "--hidden-size", "16", "--latents", "4", "--embedding-dim", "8", "--factor-dim", "3", "--support-max", "16", "--cache", "none" };
         var train = await Run(["atlas", "train", "--data", first, "--out", atlas, "--encoding-dim", "3", .. tiny]);
         Assert.True(train.Code == 0, train.Err);
-        Assert.True(File.Exists(Path.Combine(atlas, "atlas.json")));
+        JsonPolicyAssert.LocusFile(Path.Combine(atlas, "atlas.json"), Locus.Atlas.AtlasStore.ManifestFormat);
 
         var refused = await Run("atlas", "add", "--atlas", atlas, "--data", later, "--encoding", "Lsa");
         Assert.Equal(1, refused.Code);
@@ -35,6 +35,7 @@ public sealed class AtlasCliTests : IDisposable
         var show = await Run("atlas", "show", "--atlas", atlas, "--json");
         Assert.Contains(table.Models[^1], show.Out);
         Assert.Contains("\"collaborative\"", show.Out);
+        JsonPolicyAssert.SnakeCase(System.Text.Json.Nodes.JsonNode.Parse(show.Out));
 
         var neighbors = await Run("atlas", "neighbors", "--atlas", atlas, "--model", table.Models[0], "-k", "2", "--json");
         Assert.Equal(2, System.Text.Json.JsonDocument.Parse(neighbors.Out).RootElement.GetArrayLength());

@@ -4,24 +4,24 @@ using static Locus.Tests.Evaluation.Tags;
 
 namespace Locus.Tests.Evaluation;
 
-/// <summary>Reports serialise to clean JSON (camelCase, enums as names, no NaN) and read back.</summary>
+/// <summary>Reports serialise to clean JSON (LocusJson: snake_case, enums as snake_case names, no NaN) and read back.</summary>
 public class EvaluationJsonTests
 {
     [Fact]
     public void EntityReportSerialisesWithNamedEnumsAndRoundTrips()
     {
         var report = Score(["B-PER I-PER O"], ["B-PER I-PER O"], StrictMode(TaggingScheme.IOB2));
-        var json = EvaluationJson.Serialize(report);
+        var json = LocusJson.Serialize(report);
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        Assert.Equal("Strict", root.GetProperty("mode").GetString());
-        Assert.Equal("IOB2", root.GetProperty("scheme").GetString());
+        Assert.Equal("strict", root.GetProperty("mode").GetString());
+        Assert.Equal("iob2", root.GetProperty("scheme").GetString());
         Assert.Equal(1.0, root.GetProperty("micro").GetProperty("f1").GetDouble());
-        Assert.Equal("PER", root.GetProperty("perType")[0].GetProperty("label").GetString());
-        Assert.Equal(1, root.GetProperty("goldEntities").GetInt32());
+        Assert.Equal("PER", root.GetProperty("per_type")[0].GetProperty("label").GetString());
+        Assert.Equal(1, root.GetProperty("gold_entities").GetInt32());
 
-        var back = EvaluationJson.Deserialize<EntityReport>(json)!;
+        var back = JsonSerializer.Deserialize<EntityReport>(json, LocusJson.Options)!;
         Assert.Equal(report.PerType, back.PerType);
         Assert.Equal(report.Micro, back.Micro);
         Assert.Equal(report.Scheme, back.Scheme);
@@ -31,12 +31,12 @@ public class EvaluationJsonTests
     public void ClassificationAndCalibrationReportsRoundTrip()
     {
         var classification = ClassificationMetrics.Evaluate(["a", "b", "b"], ["a", "a", "b"]);
-        var back = EvaluationJson.Deserialize<ClassificationReport>(EvaluationJson.Serialize(classification))!;
+        var back = JsonSerializer.Deserialize<ClassificationReport>(LocusJson.Serialize(classification), LocusJson.Options)!;
         Assert.Equal(classification.PerLabel, back.PerLabel);
         Assert.Equal(classification.ConfusionMatrix.Counts.Select(r => r.ToArray()), back.ConfusionMatrix.Counts.Select(r => r.ToArray()));
 
         var calibration = CalibrationMetrics.Compute([0.2, 0.9], [false, true], new CalibrationOptions { BinCount = 4 });
-        var calibrationBack = EvaluationJson.Deserialize<CalibrationReport>(EvaluationJson.Serialize(calibration))!;
+        var calibrationBack = JsonSerializer.Deserialize<CalibrationReport>(LocusJson.Serialize(calibration), LocusJson.Options)!;
         Assert.Equal(calibration.Bins, calibrationBack.Bins);
         Assert.Equal(calibration.ExpectedCalibrationError, calibrationBack.ExpectedCalibrationError);
     }
@@ -45,7 +45,7 @@ public class EvaluationJsonTests
     public void ReportWithNothingToScoreStillSerialises()
     {
         // The undefined macro average would be NaN in seqeval; here it is a number, so JSON writing cannot fail.
-        var json = EvaluationJson.Serialize(Score(["O"], ["O"]));
+        var json = LocusJson.Serialize(Score(["O"], ["O"]));
         Assert.Contains("\"macro\"", json);
         Assert.DoesNotContain("NaN", json);
     }
@@ -53,6 +53,6 @@ public class EvaluationJsonTests
     [Fact]
     public void SharedOptionsCannotBeChanged()
     {
-        Assert.Throws<InvalidOperationException>(() => EvaluationJson.Options.WriteIndented = false);
+        Assert.Throws<InvalidOperationException>(() => LocusJson.Options.WriteIndented = false);
     }
 }

@@ -21,8 +21,8 @@ public class CorpusCommandTests
         Assert.True(code == LocusCli.Ok, error);
         using (var result = JsonDocument.Parse(output))
         {
-            Assert.Equal(4, result.RootElement.GetProperty("sentencesAdded").GetInt64());
-            Assert.Equal(1, result.RootElement.GetProperty("exactDuplicates").GetInt64());
+            Assert.Equal(4, result.RootElement.GetProperty("sentences_added").GetInt64());
+            Assert.Equal(1, result.RootElement.GetProperty("exact_duplicates").GetInt64());
         }
 
         (code, output, _) = await Run("corpus", "search", "--index", index, "--query", "interest rates at the central bank", "-k", "2", "--json");

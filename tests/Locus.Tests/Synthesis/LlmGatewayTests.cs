@@ -182,7 +182,27 @@ public sealed class LlmGatewayTests
         var files = Directory.GetFiles(folder.Path, "*.json", SearchOption.AllDirectories);
         Assert.Equal(3, files.Length);
         Assert.All(files, f => Assert.DoesNotContain(SynthesisFixtures.ApiKey, File.ReadAllText(f)));
+        Assert.All(files, f => JsonPolicyAssert.LocusFile(f, new LocusFileFormat("llm-cache", 1)));
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task CacheFilesWrittenBeforeFormatsAreStillAnswers()
+    {
+        using var folder = new TempDir();
+        using var server = new FakeOpenAiServer((_, call) => FakeReply.Completion($"answer {call}", 100, 20));
+        var options = SynthesisFixtures.Options(server, folder.Path);
+        using (var first = LlmGateway.Create(options)) await first.CompleteAsync(Request(0));
+        // As an earlier Locus wrote it: the same members, no format.
+        var file = Directory.GetFiles(folder.Path, "*.json", SearchOption.AllDirectories).Single();
+        File.WriteAllText(file, """{"text": "old answer", "prompt_tokens": 100, "completion_tokens": 20}""");
+
+        using var second = LlmGateway.Create(options);
+        var again = await second.CompleteAsync(Request(0));
+
+        Assert.True(again.Call.FromCache);
+        Assert.Equal("old answer", again.Text);
+        Assert.Equal(1, server.ChatCalls);
     }
 
     private static string? ParsesAsExamples(string answer) => LlmJsonOutput.TryReadExamples(answer, out var problem) is null ? problem : null;

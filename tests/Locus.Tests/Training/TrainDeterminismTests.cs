@@ -34,9 +34,9 @@ public sealed class TrainDeterminismTests
     private static string Scores(string json)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        node.AsObject().Remove("OutputFolder");
-        foreach (var phase in node["Phases"]!.AsArray()) phase!.AsObject().Remove("Elapsed");
-        node.AsObject().Remove("Elapsed");
+        node.AsObject().Remove("output_folder");
+        foreach (var phase in node["phases"]!.AsArray()) phase!.AsObject().Remove("elapsed");
+        node.AsObject().Remove("elapsed");
         return node.ToJsonString();
     }
 }

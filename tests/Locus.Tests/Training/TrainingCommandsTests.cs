@@ -24,7 +24,7 @@ public class TrainingCommandsTests
             "--unfreeze-top-layers", "2", "--unfreeze-every", "1", "--second-phase-lr", "1e-3", "--bf16", "--json");
         Assert.True(train.Code == 0, train.Err);
         using (var result = JsonDocument.Parse(train.Out))
-            Assert.Equal([3, 1, 1], result.RootElement.GetProperty("Phases").EnumerateArray().Select(p => p.GetProperty("EpochsRun").GetInt32()));
+            Assert.Equal([3, 1, 1], result.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("epochs_run").GetInt32()));
 
         var eval = await Run("eval", "--model", model, "--data", data, "--json");
         Assert.True(eval.Code == 0, eval.Err);

@@ -71,14 +71,14 @@ internal static class DataStatsCommand
         json.WriteString("task", stats.Task.ToName());
         json.WriteNumber("examples", stats.ExampleCount);
         if (stats.EntityCount is { } entities) json.WriteNumber("entities", entities);
-        if (stats.ExamplesWithoutEntities is { } without) json.WriteNumber("examplesWithoutEntities", without);
-        if (stats.MultiLabelExamples is { } multi) json.WriteNumber("multiLabelExamples", multi);
-        json.WriteStartObject("labelCounts");
+        if (stats.ExamplesWithoutEntities is { } without) json.WriteNumber("examples_without_entities", without);
+        if (stats.MultiLabelExamples is { } multi) json.WriteNumber("multi_label_examples", multi);
+        json.WriteStartObject("label_counts");
         foreach (var (label, count) in stats.LabelCounts) json.WriteNumber(label, count);
         json.WriteEndObject();
         WriteDistribution(json, "characters", stats.Characters);
         WriteDistribution(json, "tokens", stats.Tokens);
-        if (stats.SpansPerExample is { } spans) WriteDistribution(json, "entitiesPerExample", spans);
+        if (stats.SpansPerExample is { } spans) WriteDistribution(json, "entities_per_example", spans);
         json.WriteEndObject();
     });
 

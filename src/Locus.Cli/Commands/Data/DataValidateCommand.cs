@@ -56,7 +56,7 @@ internal static class DataValidateCommand
         if (options.Scheme is { } scheme) json.WriteString("scheme", scheme.ToName());
         json.WriteBoolean("valid", report.IsValid);
         json.WriteNumber("records", report.RecordCount);
-        json.WriteNumber("invalidRecords", report.InvalidRecordCount);
+        json.WriteNumber("invalid_records", report.InvalidRecordCount);
         WriteIssues(json, "errors", report.Errors);
         WriteIssues(json, "warnings", report.Warnings);
         json.WriteEndObject();

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Locus.Cli.Commands.Data;
@@ -6,12 +5,10 @@ namespace Locus.Cli.Commands.Data;
 /// <summary>Builds the indented JSON that <c>--json</c> prints.</summary>
 internal static class JsonText
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, Options)) write(json);
+        using (var json = new Utf8JsonWriter(stream, LocusJson.WriterOptions)) write(json);
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }

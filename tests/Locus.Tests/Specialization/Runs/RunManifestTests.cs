@@ -65,6 +65,7 @@ public class RunManifestTests
 
         var json = JsonNode.Parse(File.ReadAllText(run.Reference.ManifestPath))!;
 
+        Assert.Equal("locus-run-2", json["format"]!.GetValue<string>());
         Assert.Equal("interrupted", json["status"]!.GetValue<string>());
         Assert.Equal("ner", json["task"]!.GetValue<string>());
         Assert.Equal("2026-11-24T10:00:00Z", json["created_utc"]!.GetValue<string>());
@@ -72,12 +73,37 @@ public class RunManifestTests
         Assert.NotNull(json["versions"]!["cpu_count"]);
     }
 
+    [Fact]
+    public async Task ManifestsWrittenBeforeFormatsAreReadWithSnakeCaseMetrics()
+    {
+        using var t = new RunTestStore();
+        var run = await t.RecordAsync("x", [], [], kept: 1);
+        // run.json as Locus wrote it before "format": "schema_version" instead, evaluation reports in camelCase and
+        // self-training rounds in PascalCase inside the metrics.
+        var json = JsonNode.Parse(File.ReadAllText(run.Reference.ManifestPath))!.AsObject();
+        json.Remove("format");
+        json.Insert(0, "schema_version", 1);
+        json["metrics"] = JsonNode.Parse("""
+            {"test": {"f1": 0.9, "entities": {"perType": [{"label": "PER", "f1": 0.9}], "micro": {"f1": 0.9}, "goldEntities": 3}},
+             "self_training": [{"Round": 1, "TeacherDevScore": 0.5}]}
+            """);
+        File.WriteAllText(run.Reference.ManifestPath, json.ToJsonString());
+
+        var read = await t.Store.LoadAsync(run.Reference);
+
+        Assert.Null(read.Format);
+        Assert.Equal(3, read.Metrics["test"]!["entities"]!["gold_entities"]!.GetValue<int>());
+        Assert.Equal("PER", read.Metrics["test"]!["entities"]!["per_type"]![0]!["label"]!.GetValue<string>());
+        Assert.Equal(0.5, read.Metrics["self_training"]![0]!["teacher_dev_score"]!.GetValue<double>());
+        Assert.Equal(new MetricValue("test.f1", 0.9), RunMetrics.KeyMetric(read));
+    }
+
     [Theory]
     [InlineData("""{"id": """, 1, "id", "end of the JSON")]
-    [InlineData("""{"schema_version": 1, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "exploded", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, "status", "the value is not one this field accepts")]
-    [InlineData("""{"schema_version": 1, "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, null, "missing required field(s) 'id'")]
-    [InlineData("""{"schema_version": 9, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 0, "schema_version", "9 is not a layout")]
-    [InlineData("""{"schema_version": 1, "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "running", "task": "ner", "inputs": [{"path": "a", "sha256": "xyz", "bytes": 1}], "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 0, "inputs[0].sha256", "'xyz' is not a SHA-256")]
+    [InlineData("""{"format": "locus-run-2", "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "exploded", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, "status", "the value is not one this field accepts")]
+    [InlineData("""{"format": "locus-run-2", "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 1, null, "missing required field(s) 'id'")]
+    [InlineData("""{"format": "locus-run-9", "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "running", "task": "ner", "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 0, "format", "'locus-run-9' is not locus-run-2")]
+    [InlineData("""{"format": "locus-run-2", "id": "0123456789abcdef0123456789abcdef", "name": "x", "version": 1, "status": "running", "task": "ner", "inputs": [{"path": "a", "sha256": "xyz", "bytes": 1}], "versions": {"locus": "1", "dotnet": "x", "torch_sharp": "x", "os": "x", "architecture": "x", "cpu_count": 1}}""", 0, "inputs[0].sha256", "'xyz' is not a SHA-256")]
     public async Task CorruptManifestsAreReportedWithFileFieldAndProblem(string content, int line, string? field, string problem)
     {
         using var t = new RunTestStore();
