@@ -96,7 +96,7 @@ public static class HnswPeerBench
         var encodeSeconds = watch.Elapsed.TotalSeconds;
         WriteQueriesAndTruth(outDir, exact, queries);
         var info = new { Source = Path.GetFullPath(text), Lines = lines.Length, Queries = queryCount, Rows = rows, Dimension = dimension, Encoder = spec.Describe(), Threads = threads, EncodeSeconds = encodeSeconds };
-        File.WriteAllText(Path.Combine(outDir, "encode.json"), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
+        BenchReport.Write(Path.Combine(outDir, "encode.json"), "hnsw-encode", info);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outDir}: {rows:N0} of {lines.Length - queryCount:N0} sentences + {queryCount} queries encoded in {encodeSeconds:0}s ({(rows + queryCount) / encodeSeconds:0} sentences/s, {threads} threads)"));
         return 0;
     }
@@ -167,7 +167,8 @@ public static class HnswPeerBench
             build_s = buildSeconds,
             search = results,
         };
-        File.WriteAllText(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        // The same members as hnsw_peer.py writes for hnswlib and FAISS (it reads all three), under the project's policy.
+        BenchReport.Write(outPath, "hnsw-run", report);
         Console.WriteLine($"wrote {outPath}");
         return 0;
     }
