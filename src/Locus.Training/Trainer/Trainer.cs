@@ -1,3 +1,4 @@
+using Locus.Models.Encoders;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
         var parameters = task.TrainableParameters;
         using var autocast = options.Bf16 ? StartBf16(task) : null;
+        using var checkpointing = options.GradientCheckpointing ? StartCheckpointing(task) : null;
         using var optimizer = ParameterGroups.CreateAdamW(parameters, options.LearningRate, options.WeightDecay);
         var stepsPerEpoch = (task.BatchesPerEpoch + options.GradientAccumulationSteps - 1) / options.GradientAccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * options.Epochs;
@@ -133,6 +135,14 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         if (autocast.Layers == 0) logger.LogWarning("bf16: no frozen linear layer to run in bfloat16 (trainable layers stay float32), so it changes nothing here");
         else logger.LogInformation("bf16: {Layers} frozen linear layers compute in bfloat16", autocast.Layers);
         return autocast;
+    }
+
+    ActivationCheckpoint.Enabled StartCheckpointing(ITrainingTask task)
+    {
+        var enabled = ActivationCheckpoint.Enable(task.Model ?? throw new LocusException("gradient checkpointing needs a task that exposes its model"));
+        if (enabled.Modules == 0) logger.LogWarning("gradient checkpointing: the model has no layer stack that supports it, so it changes nothing here");
+        else logger.LogInformation("gradient checkpointing: on for {Modules} layer stack(s)", enabled.Modules);
+        return enabled;
     }
 
     static TimeSpan Eta(TimeSpan elapsed, long stepsDone, long stepsLeft) =>
