@@ -82,7 +82,7 @@ public static class ActivationCheckpoint
                 inputs[0] = lifted;
             }
             var vars = new object?[inputs.Length + 1];
-            vars[0] = new State(layer, inputs.Length);
+            vars[0] = new State(layer, inputs.Length) { Lifted = lifted is not null };
             for (var i = 0; i < inputs.Length; i++) vars[i + 1] = inputs[i];
             return CheckpointFunction.apply(vars!);
         }
@@ -97,6 +97,7 @@ public static class ActivationCheckpoint
         public Func<Tensor?[], Tensor> Layer { get; } = layer;
         public int Inputs { get; } = inputs;
         public bool[] Present { get; set; } = [];
+        public bool Lifted { get; init; }
         public Tensor? RngState { get; set; }
     }
 
@@ -148,7 +149,8 @@ public static class ActivationCheckpoint
                     if (!state.Present[i]) continue;
                     var original = saved[s++];
                     var copy = original.detach();
-                    if (original.requires_grad) copy.requires_grad_(true);
+                    // A lifted hidden state only carried the backward here: its own gradient is not needed.
+                    if (original.requires_grad && !(i == 0 && state.Lifted)) copy.requires_grad_(true);
                     detached[i] = copy.requires_grad ? copy : null;
                     inputs[i] = copy;
                 }
@@ -158,7 +160,7 @@ public static class ActivationCheckpoint
                 {
                     using var grad = enable_grad();
                     var output = state.Layer(inputs);
-                    output.backward([gradOutput]);
+                    if (output.requires_grad) output.backward([gradOutput]);
                 }
                 finally
                 {

@@ -1,6 +1,6 @@
-using Locus.Models.Encoders;
 using System.Diagnostics;
 using System.Globalization;
+using Locus.Models.Encoders;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -137,9 +137,14 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         return autocast;
     }
 
-    ActivationCheckpoint.Enabled StartCheckpointing(ITrainingTask task)
+    ActivationCheckpoint.Enabled? StartCheckpointing(ITrainingTask task)
     {
-        var enabled = ActivationCheckpoint.Enable(task.Model ?? throw new LocusException("gradient checkpointing needs a task that exposes its model"));
+        if (task.Model is not { } model)
+        {
+            logger.LogWarning("gradient checkpointing: this training task does not expose its model, so it runs without");
+            return null;
+        }
+        var enabled = ActivationCheckpoint.Enable(model);
         if (enabled.Modules == 0) logger.LogWarning("gradient checkpointing: the model has no layer stack that supports it, so it changes nothing here");
         else logger.LogInformation("gradient checkpointing: on for {Modules} layer stack(s)", enabled.Modules);
         return enabled;
