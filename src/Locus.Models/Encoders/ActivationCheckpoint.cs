@@ -129,10 +129,8 @@ public static class ActivationCheckpoint
             ctx.save_data("state", state);
             // apply runs this under no_grad: nothing inside the layer is kept for autograd.
             using var scope = NewDisposeScope();
-            return layer(state, inputs).MoveToOuterDisposeScope();
+            return state.Layer(inputs).MoveToOuterDisposeScope();
         }
-
-        static Tensor layer(State state, Tensor?[] inputs) => state.Layer(inputs);
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
