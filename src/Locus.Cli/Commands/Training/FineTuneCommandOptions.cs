@@ -21,7 +21,7 @@ internal sealed class FineTuneCommandOptions
     readonly Option<int> secondEpochs = new Option<int>("--second-phase-epochs") { Description = "Epochs of the second phase, over all its stages.", DefaultValueFactory = _ => 5 }.InRange(1, null);
     readonly Option<double> secondLr = new Option<double>("--second-phase-lr") { Description = "Peak learning rate of the second phase.", DefaultValueFactory = _ => 2e-5 }.InRange(0, null, exclusiveMin: true);
     readonly Option<bool> bf16 = new Option<bool>("--bf16") { Description = "Run the frozen base layers in bfloat16 (LoRA; faster on CPUs with AVX512-BF16/AMX); trainable weights stay float32." };
-    readonly Option<bool> gradientCheckpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute each encoder layer's activations in the backward pass instead of keeping them: less training memory, about a third more time per step; same results." };
+    readonly Option<bool> gradientCheckpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute each encoder layer's activations in the backward pass instead of keeping them: less training memory (deberta-v3-base LoRA at 16 x 128: 3.4 instead of 5.7 GiB), about 1.5x the step time with LoRA and 1.25x with --full; same results." };
     readonly Option<int> epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping usually ends sooner).", DefaultValueFactory = _ => 40 }.InRange(1, null);
     readonly Option<double?> lr = PositiveOrDefault(new("--lr") { Description = "Peak learning rate (default 5e-4 for LoRA, 5e-5 full)." });
 
