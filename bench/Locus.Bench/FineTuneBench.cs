@@ -22,6 +22,8 @@ namespace Locus.Bench;
 /// <list type="bullet">
 /// <item><c>full</c>, <c>lora</c>: training steps in float32 (zero_grad, forward, loss, backward, AdamW step);</item>
 /// <item><c>lora-mixed</c>: LoRA with the trainer's mixed precision (<see cref="Bf16LinearAutocast"/>: frozen linears in bfloat16);</item>
+/// <item><c>full-ckpt</c>, <c>lora-ckpt</c>, <c>lora-mixed-ckpt</c> (not in the default list): the same with activation checkpointing
+/// of the encoder layers (<see cref="ActivationCheckpoint"/>, the trainer's <c>--gradient-checkpointing</c>);</item>
 /// <item><c>infer-fp32</c>, <c>infer-bf16</c> (the whole model cast to bfloat16), <c>infer-mixed</c> (float32 model, every
 /// linear through <see cref="Bf16LinearAutocast"/>, as the peer's <c>torch.autocast</c>): eval-mode forward to the logits;</item>
 /// <item><c>load</c>: builds the model only, the baseline of the memory figures;</item>
@@ -34,13 +36,14 @@ public static class FineTuneBench
     const string ChildMode = "finetune-step";
     const string AdapterName = "default";
     const string RegexPrefix = "regex:";
-    static readonly string[] AllTasks = ["files", "load", "full", "lora", "lora-mixed", "infer-fp32", "infer-bf16", "infer-mixed"];
+    static readonly string[] DefaultTasks = ["files", "load", "full", "lora", "lora-mixed", "infer-fp32", "infer-bf16", "infer-mixed"];
+    static readonly string[] AllTasks = [.. DefaultTasks, "full-ckpt", "lora-ckpt", "lora-mixed-ckpt"];
     static readonly string[] Labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
     static readonly string[] Options = ["configs", "tasks", "batch", "infer-batch", "seq", "warmup", "repeats", "rank", "lora-alpha", "lora-dropout", "targets", "lr", "threads", "work", "out"];
 
     /// <summary>
     /// Runs the benchmark. Options (defaults match peer_bench.py): --configs deberta-v3-xsmall,deberta-v3-small,deberta-v3-base,bert-base
-    /// --tasks files,load,full,lora,lora-mixed,infer-fp32,infer-bf16,infer-mixed --batch 16 --infer-batch 32 --seq 128 --warmup 2
+    /// --tasks files,load,full,lora,lora-mixed,infer-fp32,infer-bf16,infer-mixed (also full-ckpt,lora-ckpt,lora-mixed-ckpt) --batch 16 --infer-batch 32 --seq 128 --warmup 2
     /// --repeats 5 --rank 32 --lora-alpha 32 --lora-dropout 0 --targets peer (query/key/value and both feed-forward linears of each
     /// layer, as a regex; or a comma list of module names by PEFT's suffix rule, or regex:PATTERN) --lr 2e-5 --threads 2
     /// --work /tmp/locus-finetune-bench --out bench-results/finetune.json.
@@ -59,7 +62,7 @@ public static class FineTuneBench
         double Double(string key, double fallback) => double.Parse(Get(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var configs = List(Get("configs", "deberta-v3-xsmall,deberta-v3-small,deberta-v3-base,bert-base"));
-        var tasks = List(Get("tasks", string.Join(',', AllTasks)));
+        var tasks = List(Get("tasks", string.Join(',', DefaultTasks)));
         if (tasks.FirstOrDefault(t => !AllTasks.Contains(t)) is { } unknownTask)
         {
             Console.Error.WriteLine($"finetune: unknown task '{unknownTask}' (known: {string.Join(", ", AllTasks)})");
@@ -135,6 +138,7 @@ public static class FineTuneBench
                 inputs = "random token ids, attention mask all ones (no padding); labels uniform over the 9 labels",
                 training = "child process per mode: zero_grad, forward, cross-entropy over all tokens, backward, AdamW step (weight decay off biases and LayerNorm); model in train mode (config dropout)",
                 lora = "frozen base, classifier trainable; lora-mixed adds Bf16LinearAutocast (frozen linears in bfloat16)",
+                checkpointing = "*-ckpt modes: activation checkpointing of the encoder layers (each layer recomputed in the backward pass)",
                 inference = "child process per mode: eval(), inference_mode, forward to the logits; infer-bf16 casts the whole model, infer-mixed runs every linear through Bf16LinearAutocast",
                 memory = "VmHWM (peak RSS) of each mode's child process, which includes the .NET runtime and libtorch",
                 timing = "Stopwatch per step after warm-up; median and min over the repeats",
@@ -169,11 +173,15 @@ public static class FineTuneBench
 
     static (double[] Seconds, long Trainable) TimeTraining(EncoderClassifier classifier, string mode, Settings settings)
     {
+        var checkpointed = mode.EndsWith("-ckpt", StringComparison.Ordinal);
+        if (checkpointed) mode = mode[..^"-ckpt".Length];
         using var lora = mode == "full" ? null : AddLora(classifier, settings.Rank, settings);
         var trainable = lora?.PrepareForTraining() ?? classifier.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         if (lora is not null) lora.Train(true);
         else classifier.train(true);
         using var autocast = mode == "lora-mixed" ? new Bf16LinearAutocast(classifier) : null;
+        using var checkpointing = checkpointed ? ActivationCheckpoint.Enable(classifier) : null;
+        if (checkpointing is { Modules: 0 }) throw new InvalidOperationException("activation checkpointing: the model has no layer stack that supports it");
         using var optimizer = ParameterGroups.CreateAdamW(trainable, settings.LearningRate, 0.01);
         using var batch = new RandomBatch(classifier.Config.VocabSize, settings.Batch, settings.Seq);
         var seconds = Time(settings, () =>

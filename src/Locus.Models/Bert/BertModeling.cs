@@ -224,7 +224,7 @@ public sealed class BertLayer : Module<Tensor, Tensor, (Tensor Output, Tensor Pr
 }
 
 /// <summary>The stack of <see cref="BertLayer"/>s, collecting hidden states and attentions when asked.</summary>
-public sealed class BertEncoder : Module<Tensor, Tensor, bool, bool, EncoderOutput>
+public sealed class BertEncoder : Module<Tensor, Tensor, bool, bool, EncoderOutput>, IGradientCheckpointing
 {
     readonly ModuleList<BertLayer> layer;
 
@@ -234,6 +234,9 @@ public sealed class BertEncoder : Module<Tensor, Tensor, bool, bool, EncoderOutp
         layer = new ModuleList<BertLayer>(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
         RegisterComponents();
     }
+
+    /// <inheritdoc/>
+    public bool GradientCheckpointing { get; set; }
 
     /// <summary>
     /// Embedding output [B, L, H] and mask [B, 1, 1, L] → last hidden state, plus (when asked) the embedding
@@ -245,11 +248,24 @@ public sealed class BertEncoder : Module<Tensor, Tensor, bool, bool, EncoderOutp
         List<Tensor>? allHiddenStates = outputHiddenStates ? [hiddenStates] : null;
         List<Tensor>? allAttentions = outputAttentions ? [] : null;
         var hidden = hiddenStates;
+        // Checkpointed layers keep no attention probabilities (asking for them turns checkpointing off).
+        var checkpointed = allAttentions is null && ActivationCheckpoint.Applies(GradientCheckpointing, training);
         foreach (var layerModule in layer)
         {
-            var (layerOutput, probs) = layerModule.call(hidden, attentionMask);
-            if (allAttentions is null) probs.Dispose();
-            else allAttentions.Add(probs);
+            Tensor layerOutput;
+            if (checkpointed)
+                layerOutput = ActivationCheckpoint.Run(inputs =>
+                {
+                    var (o, p) = layerModule.call(inputs[0]!, inputs[1]!);
+                    p.Dispose();
+                    return o;
+                }, hidden, attentionMask);
+            else
+            {
+                (layerOutput, var probs) = layerModule.call(hidden, attentionMask);
+                if (allAttentions is null) probs.Dispose();
+                else allAttentions.Add(probs);
+            }
             if (allHiddenStates is null && !ReferenceEquals(hidden, hiddenStates)) hidden.Dispose();
             hidden = layerOutput;
             allHiddenStates?.Add(hidden);

@@ -354,7 +354,7 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor, Tensor, Tensor>
 /// has "layer_norm"). The bucketed relative-position matrix is cached: the one for length L is the top-left block
 /// of the one for any longer length, so one table serves every length up to the longest seen.
 /// </summary>
-public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, EncoderOutput>
+public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, EncoderOutput>, IGradientCheckpointing
 {
     readonly ModuleList<DebertaV2Layer> layer;
     readonly Embedding? rel_embeddings;
@@ -376,6 +376,9 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, Enc
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>The bucketed relative positions [1, L, L] for sequences of <paramref name="length"/>.</summary>
     public Tensor RelativePositions(long length, Device device) =>
         relativePositions?.Get(length, device) ?? throw new InvalidOperationException("relative_attention is off: there are no relative positions");
@@ -395,12 +398,29 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, bool, bool, Enc
         var allHidden = outputHiddenStates ? new List<Tensor> { hiddenStates } : null;
         var allAttentions = outputAttentions ? new List<Tensor>() : null;
         var states = hiddenStates;
+        // Checkpointed layers keep no attention probabilities (asking for them turns checkpointing off).
+        var checkpointed = allAttentions is null && ActivationCheckpoint.Applies(GradientCheckpointing, training);
         for (var i = 0; i < layer.Count; i++)
         {
-            var (output, probs) = layer[i].call(states, pairMask, relativePos, relEmbeddings);
-            // Outputs that were not asked for are released as the loop goes (autograd keeps what it needs).
-            if (allAttentions is null) probs.Dispose();
-            else allAttentions.Add(probs);
+            Tensor output;
+            if (checkpointed)
+            {
+                var module = layer[i];
+                output = ActivationCheckpoint.Run(inputs =>
+                {
+                    var (o, p) = module.call(inputs[0]!, inputs[1]!, inputs[2], inputs[3]);
+                    p.Dispose();
+                    return o;
+                }, states, pairMask, relativePos, relEmbeddings);
+            }
+            else
+            {
+                var (layerOutput, probs) = layer[i].call(states, pairMask, relativePos, relEmbeddings);
+                output = layerOutput;
+                // Outputs that were not asked for are released as the loop goes (autograd keeps what it needs).
+                if (allAttentions is null) probs.Dispose();
+                else allAttentions.Add(probs);
+            }
             if (i == 0 && conv is not null)
             {
                 var convOutput = conv.call(hiddenStates, output, attentionMask);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Locus.Models.Encoders;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -26,6 +27,7 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
         var parameters = task.TrainableParameters;
         using var autocast = options.Bf16 ? StartBf16(task) : null;
+        using var checkpointing = options.GradientCheckpointing ? StartCheckpointing(task) : null;
         using var optimizer = ParameterGroups.CreateAdamW(parameters, options.LearningRate, options.WeightDecay);
         var stepsPerEpoch = (task.BatchesPerEpoch + options.GradientAccumulationSteps - 1) / options.GradientAccumulationSteps;
         var totalSteps = (long)stepsPerEpoch * options.Epochs;
@@ -133,6 +135,19 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         if (autocast.Layers == 0) logger.LogWarning("bf16: no frozen linear layer to run in bfloat16 (trainable layers stay float32), so it changes nothing here");
         else logger.LogInformation("bf16: {Layers} frozen linear layers compute in bfloat16", autocast.Layers);
         return autocast;
+    }
+
+    ActivationCheckpoint.Enabled? StartCheckpointing(ITrainingTask task)
+    {
+        if (task.Model is not { } model)
+        {
+            logger.LogWarning("gradient checkpointing: this training task does not expose its model, so it runs without");
+            return null;
+        }
+        var enabled = ActivationCheckpoint.Enable(model);
+        if (enabled.Modules == 0) logger.LogWarning("gradient checkpointing: the model has no layer stack that supports it, so it changes nothing here");
+        else logger.LogInformation("gradient checkpointing: on for {Modules} layer stack(s)", enabled.Modules);
+        return enabled;
     }
 
     static TimeSpan Eta(TimeSpan elapsed, long stepsDone, long stepsLeft) =>

@@ -39,6 +39,13 @@ public sealed class TrainerOptions
     /// </summary>
     public bool Bf16 { get; set; }
 
+    /// <summary>
+    /// Activation (gradient) checkpointing of the encoder layers (<see cref="Locus.Models.Encoders.ActivationCheckpoint"/>):
+    /// each layer keeps only its input during the forward pass and recomputes its activations in the backward pass,
+    /// cutting training memory at the cost of about one more forward pass per step. Results are unchanged.
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Folder for the resumable checkpoint (written after every epoch); null disables checkpoints.</summary>
     public string? CheckpointDirectory { get; set; }
 

@@ -133,6 +133,27 @@ public class FineTunerTests
         Assert.Throws<LocusException>(() => new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], options2, dir.File("full"), out _));
     }
 
+    [Theory]
+    [InlineData(FineTuneMode.Lora, 1e-2)]
+    [InlineData(FineTuneMode.Full, 1e-3)]
+    public void GradientCheckpointingTrainsLikeWithout(FineTuneMode mode, double lr)
+    {
+        using var dir = new TempDir();
+        var baseModel = BaseModel(dir, Ner.Select(e => e.Text));
+        IReadOnlyList<double> Losses(bool checkpointing)
+        {
+            var options = Options(DataTask.Ner, mode, lr, epochs: 3);
+            options.LoraDropout = 0.2;                          // dropout on (BERT's hidden dropout too): the recompute must replay it
+            options.Training.GradientCheckpointing = checkpointing;
+            using var model = new FineTuner().Train(baseModel, Ner, Ner, ["PER", "ORG", "LOC"], options, dir.File($"{mode}-{checkpointing}"), out var result);
+            return result.Phases.Single().LossCurve;
+        }
+        var plain = Losses(false);
+        var checkpointed = Losses(true);
+        Assert.Equal(plain.Count, checkpointed.Count);
+        foreach (var (a, b) in plain.Zip(checkpointed)) Assert.True(Math.Abs(a - b) <= 1e-4 * Math.Max(1, Math.Abs(a)), $"{string.Join(", ", plain)} against {string.Join(", ", checkpointed)}");
+    }
+
     [Fact]
     public void MergedModelPredictsLikeTheAdapter()
     {

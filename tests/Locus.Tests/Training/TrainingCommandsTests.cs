@@ -21,7 +21,7 @@ public class TrainingCommandsTests
 
         var train = await Run("train", "--task", "ner", "--train", data, "--dev", data, "--base", baseModel, "--out", model,
             "--rank", "4", "--epochs", "3", "--lr", "1e-2", "--batch-size", "4", "--max-length", "32", "--stride", "8",
-            "--unfreeze-top-layers", "2", "--unfreeze-every", "1", "--second-phase-lr", "1e-3", "--bf16", "--json");
+            "--unfreeze-top-layers", "2", "--unfreeze-every", "1", "--second-phase-lr", "1e-3", "--bf16", "--gradient-checkpointing", "--json");
         Assert.True(train.Code == 0, train.Err);
         using (var result = JsonDocument.Parse(train.Out))
             Assert.Equal([3, 1, 1], result.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("epochs_run").GetInt32()));

@@ -21,6 +21,7 @@ internal sealed class FineTuneCommandOptions
     readonly Option<int> secondEpochs = new Option<int>("--second-phase-epochs") { Description = "Epochs of the second phase, over all its stages.", DefaultValueFactory = _ => 5 }.InRange(1, null);
     readonly Option<double> secondLr = new Option<double>("--second-phase-lr") { Description = "Peak learning rate of the second phase.", DefaultValueFactory = _ => 2e-5 }.InRange(0, null, exclusiveMin: true);
     readonly Option<bool> bf16 = new Option<bool>("--bf16") { Description = "Run the frozen base layers in bfloat16 (LoRA; meant for CPUs with AMX: on an AVX512-BF16 CPU without AMX a deberta-v3-base LoRA step took 1.5x the float32 step); trainable weights stay float32." };
+    readonly Option<bool> gradientCheckpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute each encoder layer's activations in the backward pass instead of keeping them: less training memory (deberta-v3-base LoRA at 16 x 128: 3.4 instead of 5.7 GiB), about 1.5x the step time with LoRA and 1.25x with --full; same results." };
     readonly Option<int> epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping usually ends sooner).", DefaultValueFactory = _ => 40 }.InRange(1, null);
     readonly Option<double?> lr = PositiveOrDefault(new("--lr") { Description = "Peak learning rate (default 5e-4 for LoRA, 5e-5 full)." });
 
@@ -55,7 +56,7 @@ internal sealed class FineTuneCommandOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, targetRegex, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, headFit, contrastiveEpochs, minSteps })
+        foreach (var option in new Option[] { full, rank, alpha, loraDropout, rslora, targets, targetRegex, unfreeze, unfreezeEvery, secondEpochs, secondLr, bf16, gradientCheckpointing, epochs, lr, batch, accumulate, warmup, decay, clip, patience, seed, threads, maxLength, stride, multiLabel, pooling, headFit, contrastiveEpochs, minSteps })
             command.Options.Add(option);
     }
 
@@ -78,6 +79,7 @@ internal sealed class FineTuneCommandOptions
                 BatchSize = parse.GetValue(batch), GradientAccumulationSteps = parse.GetValue(accumulate), WarmupRatio = parse.GetValue(warmup),
                 WeightDecay = parse.GetValue(decay), MaxGradNorm = parse.GetValue(clip), Patience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Bf16 = parse.GetValue(bf16),
+                GradientCheckpointing = parse.GetValue(gradientCheckpointing),
             },
         };
     }
