@@ -44,6 +44,10 @@ public static class AtlasRouteCommand
             command.Options.Add(File);
         }
 
+        /// <summary>Whether any query was given.</summary>
+        public bool Given(ParseResult parse) =>
+            parse.GetValue(File) is not null || (parse.GetValue(Texts)?.Length ?? 0) > 0 || (parse.GetValue(Ids)?.Length ?? 0) > 0;
+
         public IReadOnlyList<QueryRef> Read(ParseResult parse)
         {
             var refs = new List<QueryRef>();

@@ -39,6 +39,10 @@ public sealed class AtlasCliTests : IDisposable
 
         var neighbors = await Run("atlas", "neighbors", "--atlas", atlas, "--model", table.Models[0], "-k", "2", "--json");
         Assert.Equal(2, System.Text.Json.JsonDocument.Parse(neighbors.Out).RootElement.GetArrayLength());
+        var agreeing = await Run("atlas", "neighbors", "--atlas", atlas, "--model", table.Models[0], "-k", "2", "--id", "q1,q2,q3", "--json");
+        Assert.True(agreeing.Code == 0, agreeing.Err);
+        Assert.All(System.Text.Json.JsonDocument.Parse(agreeing.Out).RootElement.EnumerateArray(),
+            n => Assert.InRange(n.GetProperty("expected_disagreement").GetDouble(), 0, 1));
 
         var route = await Run("atlas", "route", "--atlas", atlas, "--id", "q1,q2", "--cost-weight", "0.01", "--json");
         Assert.True(route.Code == 0, route.Err);

@@ -54,6 +54,22 @@ public sealed class AtlasTrainingTests(AtlasTrainingFixture f) : IClassFixture<A
     }
 
     [Fact]
+    public void NeighboursByDisagreementAreTheExpectedShareOfDifferingAnswersAndRecoverTheClusters()
+    {
+        var encodings = f.TestQueries.Select(q => f.Atlas.EncodeQuery(q, null)).ToArray();
+        var model = f.NewModels[0];
+        var nearest = AtlasGeometry.NeighborsByDisagreement(f.Atlas, model, 3, encodings);
+
+        Assert.All(nearest, n => Assert.Equal(Cluster(model), Cluster(n.Model)));
+        Assert.True(nearest.Zip(nearest.Skip(1)).All(pair => pair.First.Distance <= pair.Second.Distance));
+        // By hand for the nearest one: the mean over queries of p(1 - q) + q(1 - p).
+        var p = f.Atlas.PredictCorrectness([model, nearest[0].Model], encodings);
+        var expected = Enumerable.Range(0, encodings.Length).Average(t => p[0, t] * (1 - p[1, t]) + p[1, t] * (1 - p[0, t]));
+        Assert.Equal(expected, nearest[0].Distance, 1e-9);
+        Assert.DoesNotContain(nearest, n => n.Model == model);
+    }
+
+    [Fact]
     public void RoutingAmongNewModelsBeatsTheBestSingleModel()
     {
         var encodings = f.TestQueries.Select(q => f.Atlas.EncodeQuery(q, null)).ToArray();
