@@ -14,7 +14,7 @@ namespace Locus.Tests.Models;
 public sealed class DebertaV2Tests
 {
     /// <summary>A tiny v3-style configuration (8 buckets over 16 positions, so bucketing and clamping happen at length 20).</summary>
-    static DebertaV2Config Tiny(Action<DebertaV2Config>? change = null)
+    internal static DebertaV2Config Tiny(Action<DebertaV2Config>? change = null)
     {
         var config = DebertaV2Config.DebertaV3XSmall();
         config.VocabSize = 100;

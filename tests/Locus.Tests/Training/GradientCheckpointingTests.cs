@@ -1,6 +1,7 @@
 using Locus.Models.Bert;
 using Locus.Models.Deberta;
 using Locus.Models.Encoders;
+using Locus.Tests.Models;
 using Locus.Training.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,22 +15,13 @@ namespace Locus.Tests.Training;
 /// </summary>
 public sealed class GradientCheckpointingTests
 {
-    static DebertaV2Config TinyDeberta()
+    // Three layers and dropout on, so recomputation has masks to replay.
+    static DebertaV2Config TinyDeberta() => DebertaV2Tests.Tiny(c =>
     {
-        var config = DebertaV2Config.DebertaV3XSmall();
-        config.VocabSize = 100;
-        config.HiddenSize = 32;
-        config.NumHiddenLayers = 3;
-        config.NumAttentionHeads = 4;
-        config.IntermediateSize = 37;
-        config.MaxPositionEmbeddings = 64;
-        config.PositionBuckets = 8;
-        config.MaxRelativePositions = 16;
-        config.PoolerHiddenSize = 32;
-        config.HiddenDropoutProb = 0.2;
-        config.AttentionProbsDropoutProb = 0.2;
-        return config;
-    }
+        c.NumHiddenLayers = 3;
+        c.HiddenDropoutProb = 0.2;
+        c.AttentionProbsDropoutProb = 0.2;
+    });
 
     static BertConfig TinyBert() => new()
     {
