@@ -198,17 +198,11 @@ public static class AtlasBenchmark
             for (int j = i + 1; j < models.Length; j++)
             {
                 if (double.IsNaN(disagree[i, j])) continue;
-                double s2 = 0, expected = 0;
-                for (int t = 0; t < test.Length; t++)
-                {
-                    double pi = profiles[i, t], pj = profiles[j, t], d = pi - pj;
-                    s2 += d * d;
-                    // Two models that answer independently disagree with probability pi(1 - pj) + pj(1 - pi): even identical
-                    // profiles disagree where neither is sure, which a distance between profiles cannot express.
-                    expected += pi * (1 - pj) + pj * (1 - pi);
-                }
+                double s2 = 0;
+                for (int t = 0; t < test.Length; t++) { double d = profiles[i, t] - profiles[j, t]; s2 += d * d; }
                 profileDist.Add(Math.Sqrt(s2 / test.Length));
-                predictedDisagreement.Add(expected / test.Length);
+                // Even identical profiles disagree where neither model is sure, which a distance between profiles cannot express.
+                predictedDisagreement.Add(AtlasGeometry.ExpectedDisagreement(profiles, i, j));
             }
         report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "profile_disagreement_pearson", BenchMetrics.Pearson(profileDist, disagreement)));
         report.Measurements.Add(new BenchMeasurement(split.Seed, "locus", k, "predicted_disagreement_pearson", BenchMetrics.Pearson(predictedDisagreement, disagreement)));

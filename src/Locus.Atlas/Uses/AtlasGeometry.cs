@@ -58,18 +58,26 @@ public static class AtlasGeometry
         if (queryEncodings.Count == 0) throw new LocusException("no queries to compare the models on");
         var pool = (candidates?.Select(c => atlas[c].Name) ?? atlas.Models.Select(m => m.Name)).Where(m => m != model).ToArray();
         var p = atlas.PredictCorrectness([model, .. pool], queryEncodings); // [1 + pool, queries]
-        return pool.Select((name, i) =>
-            {
-                double sum = 0;
-                for (int q = 0; q < queryEncodings.Count; q++)
-                {
-                    double a = p[0, q], b = p[i + 1, q];
-                    sum += a * (1 - b) + b * (1 - a);
-                }
-                return new Neighbor(name, sum / queryEncodings.Count);
-            })
+        return pool.Select((name, i) => new Neighbor(name, ExpectedDisagreement(p, 0, i + 1)))
             .OrderBy(n => n.Distance).ThenBy(n => n.Model, StringComparer.Ordinal)
             .Take(count).ToArray();
+    }
+
+    /// <summary>
+    /// The expected share of queries on which models <paramref name="a"/> and <paramref name="b"/> (rows of
+    /// <paramref name="correctness"/>, predicted P(correct) [models, queries]) differ in correctness: the mean of
+    /// p(1 − q) + q(1 − p), the chance that exactly one of two independently answering models is right.
+    /// </summary>
+    public static double ExpectedDisagreement(double[,] correctness, int a, int b)
+    {
+        int queries = correctness.GetLength(1);
+        double sum = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            double pa = correctness[a, q], pb = correctness[b, q];
+            sum += pa * (1 - pb) + pb * (1 - pa);
+        }
+        return sum / queries;
     }
 
     /// <summary>

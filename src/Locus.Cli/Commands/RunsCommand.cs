@@ -213,7 +213,7 @@ public static class RunsCommand
         ["name"] = s.Run.Name,
         ["version"] = s.Run.Version,
         ["id"] = s.Manifest?.Id,
-        ["status"] = s.Manifest is { } m ? JsonNamingPolicy.SnakeCaseLower.ConvertName(m.Status.ToString()) : "corrupt",
+        ["status"] = s.Manifest is { } m ? JsonSerializer.SerializeToNode(m.Status, LocusJson.Options) : "corrupt",
         ["task"] = s.Manifest?.Task.ToName(),
         ["key_metric"] = s.KeyMetric is { } key ? new JsonObject { ["path"] = key.Path, ["value"] = key.Value } : null,
         ["created_utc"] = s.Manifest?.CreatedUtc,
