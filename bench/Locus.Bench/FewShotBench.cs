@@ -23,7 +23,7 @@ namespace Locus.Bench;
 /// --out (.json and .md).
 /// Usage: fewshot --work DIR [--sets banking77,trec] [--seeds 13,21,42] [--conditions probe,seeds,lora] [--per-label 10]
 ///   [--data ../shared/data] [--base builtin:all-MiniLM-L6-v2] [--epochs 20] [--patience 5] [--corpus-limit 5000]
-///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis offline|none] [--tag NAME] [--out bench/results/fewshot.json]
+///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis offline|none] [--pseudo-per-label N (0: the pipeline's default)] [--tag NAME] [--out bench/results/fewshot.json]
 /// </summary>
 internal static class FewShotBench
 {
@@ -37,7 +37,7 @@ internal static class FewShotBench
         var settings = new CellSettings(
             Arg("--base", BuiltinModels.DefaultReference), Int("--per-label", 10), Int("--epochs", 20), Int("--patience", 5), Int("--corpus-limit", 5000),
             Int("--test-limit", 1000), Int("--self-training", 1), Int("--rank", 16), Arg("--retrieval", "on") == "on", Arg("--tag", "default"),
-            Enum.Parse<SynthesisMode>(Arg("--synthesis", "offline"), ignoreCase: true));
+            Enum.Parse<SynthesisMode>(Arg("--synthesis", "offline"), ignoreCase: true), Int("--pseudo-per-label", 0));
         var sets = Arg("--sets", "banking77,trec").Split(',');
         var seeds = Arg("--seeds", "13,21,42").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var conditions = Arg("--conditions", "probe,seeds,lora").Split(',');
@@ -77,7 +77,7 @@ internal static class FewShotBench
     }
 
     internal sealed record CellSettings(string Base, int PerLabel, int Epochs, int Patience, int CorpusLimit, int TestLimit, int SelfTraining, int Rank, bool Retrieval, string Tag,
-        SynthesisMode Synthesis);
+        SynthesisMode Synthesis, int PseudoPerLabel);
 
     static async Task<(double Score, string Notes)> RunCellAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, string condition,
         int seed, CellSettings settings, string folder)
@@ -98,9 +98,10 @@ internal static class FewShotBench
                 var shuffled = data.Train.ToArray();
                 new Random(seed).Shuffle(shuffled);
                 var dev = shuffled.Take(Math.Min(500, shuffled.Length / 10)).ToList();
+                // The same epoch budget and patience as the few-shot conditions: a small split (CrossNER's 100 sentences)
+                // needs the passes, a large one stops early on its dev set.
                 var options = FineTune(data.Task, FineTuneMode.Lora, settings, seed);
-                options.Training.Epochs = Math.Min(settings.Epochs, 5);
-                return Train(settings.Base, shuffled.Skip(dev.Count).ToList(), dev, data, test, options, Path.Combine(folder, "model"), $"{shuffled.Length - dev.Count} train / {dev.Count} dev, {options.Training.Epochs} epochs");
+                return Train(settings.Base, shuffled.Skip(dev.Count).ToList(), dev, data, test, options, Path.Combine(folder, "model"), $"{shuffled.Length - dev.Count} train / {dev.Count} dev, at most {options.Training.Epochs} epochs");
             }
             case "lora" or "full":
                 return await SpecializeAsync(data, seeds, test, condition == "full" ? FineTuneMode.Full : FineTuneMode.Lora, seed, settings, folder);
@@ -143,7 +144,8 @@ internal static class FewShotBench
         {
             Task = data.Task, SchemaPath = schemaPath, SeedsPath = Path.Combine(folder, "seeds.jsonl"), BaseModel = settings.Base,
             Corpus = settings.Retrieval ? [Path.Combine(folder, "corpus.txt")] : [], TestPath = Path.Combine(folder, "test.jsonl"), Seed = seed,
-            Synthesis = settings.Synthesis, SelfTrainingRounds = settings.SelfTraining, FineTune = FineTune(data.Task, mode, settings, seed),
+            Synthesis = settings.Synthesis, SelfTrainingRounds = settings.SelfTraining,
+            PseudoLabelsPerLabel = settings.PseudoPerLabel > 0 ? settings.PseudoPerLabel : null, FineTune = FineTune(data.Task, mode, settings, seed),
         };
         var result = await new SpecializationPipeline(new RunStore(Path.Combine(folder, "runs"))).RunAsync("run", options,
             new SynchronousProgress<SpecializeProgress>(p => Console.Error.WriteLine($"  [{p.Stage}] {p.Message}")));
