@@ -23,7 +23,7 @@ namespace Locus.Bench;
 /// --out (.json and .md).
 /// Usage: fewshot --work DIR [--sets banking77,trec] [--seeds 13,21,42] [--conditions probe,seeds,lora] [--per-label 10]
 ///   [--data ../shared/data] [--base builtin:all-MiniLM-L6-v2] [--epochs 20] [--patience 5] [--corpus-limit 5000]
-///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis offline|none] [--pseudo-per-label N (0: the pipeline's default)] [--tag NAME] [--out bench/results/fewshot.json]
+///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis auto|offline|llm|none (auto: an LLM when LOCUS_LLM_ENDPOINT/LOCUS_LLM_MODEL are set)] [--pseudo-per-label N (0: the pipeline's default)] [--tag NAME] [--out bench/results/fewshot.json]
 /// </summary>
 internal static class FewShotBench
 {
@@ -37,7 +37,7 @@ internal static class FewShotBench
         var settings = new CellSettings(
             Arg("--base", BuiltinModels.DefaultReference), Int("--per-label", 10), Int("--epochs", 20), Int("--patience", 5), Int("--corpus-limit", 5000),
             Int("--test-limit", 1000), Int("--self-training", 1), Int("--rank", 16), Arg("--retrieval", "on") == "on", Arg("--tag", "default"),
-            Enum.Parse<SynthesisMode>(Arg("--synthesis", "offline"), ignoreCase: true), Int("--pseudo-per-label", 0));
+            Enum.Parse<SynthesisMode>(Arg("--synthesis", "auto"), ignoreCase: true), Int("--pseudo-per-label", 0));
         var sets = Arg("--sets", "banking77,trec").Split(',');
         var seeds = Arg("--seeds", "13,21,42").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var conditions = Arg("--conditions", "probe,seeds,lora").Split(',');
@@ -144,7 +144,7 @@ internal static class FewShotBench
         {
             Task = data.Task, SchemaPath = schemaPath, SeedsPath = Path.Combine(folder, "seeds.jsonl"), BaseModel = settings.Base,
             Corpus = settings.Retrieval ? [Path.Combine(folder, "corpus.txt")] : [], TestPath = Path.Combine(folder, "test.jsonl"), Seed = seed,
-            Synthesis = settings.Synthesis, SelfTrainingRounds = settings.SelfTraining,
+            Synthesis = settings.Synthesis, Llm = LlmEndpointOptions.FromEnvironment(), SelfTrainingRounds = settings.SelfTraining,
             PseudoLabelsPerLabel = settings.PseudoPerLabel > 0 ? settings.PseudoPerLabel : null, FineTune = FineTune(data.Task, mode, settings, seed),
         };
         var result = await new SpecializationPipeline(new RunStore(Path.Combine(folder, "runs"))).RunAsync("run", options,

@@ -167,7 +167,7 @@ public static class FineTuneBench
             "infer-fp32" or "infer-bf16" or "infer-mixed" => (TimeInference(classifier, mode, settings), 0L),
             _ => TimeTraining(classifier, mode, settings),
         };
-        Console.WriteLine(JsonSerializer.Serialize(new ChildResult(seconds, PeakResidentKb(), trainable)));
+        Console.WriteLine(JsonSerializer.Serialize(new ChildResult(seconds, PeakResidentKb(), trainable), LocusJson.Compact));
         return 0;
     }
 
@@ -186,7 +186,7 @@ public static class FineTuneBench
         using var batch = new RandomBatch(classifier.Config.VocabSize, settings.Batch, settings.Seq);
         var seconds = Time(settings, () =>
         {
-            optimizer.zero_grad();
+            ParameterGroups.ClearGradients(trainable.Select(p => p.Item2));
             var loss = ClassifierTrainingTask<TokenClassificationItem>.TokenLoss(classifier.call(batch.Input).Logits, batch.Labels);
             loss.backward();
             optimizer.step();

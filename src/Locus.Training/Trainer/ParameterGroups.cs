@@ -24,4 +24,15 @@ public static class ParameterGroups
         if (groups.Count == 0) throw new LocusException("nothing to train: no trainable parameters");
         return torch.optim.AdamW(groups, learningRate, 0.9, 0.999, 1e-8, weightDecay);
     }
+
+    /// <summary>
+    /// Drops the gradients instead of zeroing them (PyTorch's <c>zero_grad(set_to_none=True)</c>, its default since
+    /// 2.0): TorchSharp's <c>zero_grad()</c> keeps every gradient allocated through the next forward pass, one more copy
+    /// of the trained weights at the memory peak (440 MB for full fine-tuning of BERT-base). The next backward pass
+    /// allocates them afresh with the same values, and AdamW skips a parameter that got no gradient, as PyTorch does.
+    /// </summary>
+    public static void ClearGradients(IEnumerable<Parameter> parameters)
+    {
+        foreach (var parameter in parameters) parameter.grad = null;
+    }
 }

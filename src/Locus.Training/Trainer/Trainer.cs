@@ -101,7 +101,7 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         torch.manual_seed(options.Seed + epoch);
         task.ShuffleBatches(new Random(options.Seed + epoch));
         task.SetTrainingMode(true);
-        optimizer.zero_grad();
+        ParameterGroups.ClearGradients(parameters.Select(p => p.Parameter));
 
         double lossSum = 0;
         var accumulation = options.GradientAccumulationSteps;
@@ -121,7 +121,7 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
             var learningRate = schedule.At(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
             optimizer.step();
-            optimizer.zero_grad();
+            ParameterGroups.ClearGradients(parameters.Select(p => p.Parameter));
             step++;
             progress?.Report(new TrainingProgress(epoch, options.Epochs, step, schedule.TotalSteps, lossSum / (b + 1), learningRate, null,
                 clock.Elapsed, Eta(clock.Elapsed, step - stepsAtStart, schedule.TotalSteps - step)));

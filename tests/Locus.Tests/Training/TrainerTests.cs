@@ -148,6 +148,29 @@ public class TrainerTests
     [InlineData("classifier.weight", false)]
     public void NoDecayOnBiasesAndLayerNorm(string name, bool noDecay) => Assert.Equal(noDecay, ParameterGroups.IsNoDecay(name));
 
+    [Fact]
+    public void ClearGradients_FreesGradientsAndStepsLikeZeroing()
+    {
+        // Two copies of the same weights: one trained with TorchSharp's zero_grad(), one with ClearGradients.
+        Parameter Weight() => new(tensor(new[] { 0.5f, -1.0f, 2.0f }));
+        var (zeroed, cleared, unused) = (Weight(), Weight(), Weight());
+        using var zeroing = ParameterGroups.CreateAdamW([("w", zeroed)], 0.1, 0.01);
+        using var clearing = ParameterGroups.CreateAdamW([("w", cleared), ("u", unused)], 0.1, 0.01);
+        for (var step = 0; step < 3; step++)
+        {
+            zeroing.zero_grad();
+            ParameterGroups.ClearGradients([cleared, unused]);
+            Assert.Null(cleared.grad);
+            (zeroed * zeroed * (step + 1)).sum().backward();
+            (cleared * cleared * (step + 1)).sum().backward();
+            zeroing.step();
+            clearing.step();
+        }
+        Assert.Equal(zeroed.data<float>().ToArray(), cleared.data<float>().ToArray());
+        // A parameter that got no gradient is skipped (no weight decay either), as in PyTorch.
+        Assert.Equal(new[] { 0.5f, -1.0f, 2.0f }, unused.data<float>().ToArray());
+    }
+
     sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
