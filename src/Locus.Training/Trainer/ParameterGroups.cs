@@ -3,7 +3,10 @@ using TorchSharp.Modules;
 
 namespace Locus.Training.Trainer;
 
-/// <summary>Builds AdamW with two parameter groups: weights that decay, and biases and LayerNorm weights that do not.</summary>
+/// <summary>
+/// The optimizer's side of the trained parameters: AdamW with two parameter groups (weights that decay, and biases and
+/// LayerNorm weights that do not), and dropping their gradients between steps.
+/// </summary>
 public static class ParameterGroups
 {
     /// <summary>Whether a parameter is exempt from weight decay (bias, LayerNorm/norm weights, embeddings' norms).</summary>

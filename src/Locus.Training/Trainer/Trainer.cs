@@ -101,7 +101,8 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         torch.manual_seed(options.Seed + epoch);
         task.ShuffleBatches(new Random(options.Seed + epoch));
         task.SetTrainingMode(true);
-        ParameterGroups.ClearGradients(parameters.Select(p => p.Parameter));
+        var weights = parameters.Select(p => p.Parameter).ToArray();
+        ParameterGroups.ClearGradients(weights);
 
         double lossSum = 0;
         var accumulation = options.GradientAccumulationSteps;
@@ -117,11 +118,11 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
             var lastOfStep = (b + 1) % accumulation == 0 || b == task.BatchesPerEpoch - 1;
             if (!lastOfStep) continue;
-            if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(parameters.Select(p => p.Parameter), options.MaxGradNorm);
+            if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(weights, options.MaxGradNorm);
             var learningRate = schedule.At(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
             optimizer.step();
-            ParameterGroups.ClearGradients(parameters.Select(p => p.Parameter));
+            ParameterGroups.ClearGradients(weights);
             step++;
             progress?.Report(new TrainingProgress(epoch, options.Epochs, step, schedule.TotalSteps, lossSum / (b + 1), learningRate, null,
                 clock.Elapsed, Eta(clock.Elapsed, step - stepsAtStart, schedule.TotalSteps - step)));

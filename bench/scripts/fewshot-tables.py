@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""The two tables of bench/results/specialize.md (and README's few-shot table) from the grid's cells.
+
+usage: bench/scripts/fewshot-tables.py [bench/results/fewshot-cells.jsonl] [--exclude-tags ner-head-fit]
+Headline: per data set, the default tag's conditions (mean ± sample std, n sampling seeds) and specialize / whole split.
+Ablations: every other tag against the default `specialize` (or seeds-only) cell of the same sampling seed.
+"""
+import json, statistics, sys
+
+args = sys.argv[1:]
+exclude = set()
+if '--exclude-tags' in args:
+    i = args.index('--exclude-tags'); exclude = set(args[i + 1].split(',')); del args[i:i + 2]
+cells = [json.loads(l) for l in open(args[0] if args else 'bench/results/fewshot-cells.jsonl')]
+cells = [c for c in cells if c['tag'] not in exclude]
+SETS = ['trec', 'banking77', 'crossner-ai', 'crossner-music', 'wnut17', 'bc5cdr']
+
+def select(tag, dataset, condition, per_label=None):
+    return [c for c in cells if c['tag'] == tag and c['set'] == dataset and c['condition'] == condition
+            and (per_label is None or c['per_label'] == per_label)]
+
+def fmt(scores):
+    if not scores: return '–'
+    mean = sum(scores) / len(scores)
+    return f"{mean:.3f} ± {statistics.stdev(scores):.3f} ({len(scores)})" if len(scores) > 1 else f"{mean:.3f} (1)"
+
+print('| data set | probe | seeds only | `specialize` (LoRA) | `specialize --full` | whole train split | specialize / whole |')
+print('|---|---|---|---|---|---|---|')
+for dataset in SETS:
+    scores = {c: [x['score'] for x in select('default', dataset, c, 10)] for c in ['probe', 'seeds', 'lora', 'full', 'all']}
+    lora, whole = scores['lora'], scores['all']
+    ratio = f"{100 * (sum(lora) / len(lora)) / whole[0]:.0f} %" if lora and whole else '–'
+    print(f"| {dataset} | " + ' | '.join(fmt(scores[c]) for c in scores) + f" | {ratio} |")
+print()
+print('| data set | ablation (one factor changed) | score | vs default (same seeds) | minutes per run |')
+print('|---|---|---|---|---|')
+for dataset in SETS:
+    for tag in sorted({c['tag'] for c in cells if c['set'] == dataset and c['tag'] != 'default'}):
+        for condition in ['seeds', 'lora']:
+            mine = select(tag, dataset, condition)
+            if not mine: continue
+            reference = {c['seed']: c['score'] for c in select('default', dataset, condition, 10)}
+            deltas = [c['score'] - reference[c['seed']] for c in mine if c['seed'] in reference]
+            delta = f"{sum(deltas) / len(deltas):+.3f} ({len(deltas)} seeds)" if deltas else '–'
+            minutes = sum(c['seconds'] for c in mine) / len(mine) / 60
+            print(f"| {dataset} | {tag} ({condition}) | {fmt([c['score'] for c in mine])} | {delta} | {minutes:.1f} |")
