@@ -23,7 +23,7 @@ namespace Locus.Bench;
 /// --out (.json and .md).
 /// Usage: fewshot --work DIR [--sets banking77,trec] [--seeds 13,21,42] [--conditions probe,seeds,lora] [--per-label 10]
 ///   [--data ../shared/data] [--base builtin:all-MiniLM-L6-v2] [--epochs 20] [--patience 5] [--corpus-limit 5000]
-///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis auto|offline|llm|none (auto: an LLM when LOCUS_LLM_ENDPOINT/LOCUS_LLM_MODEL are set)] [--pseudo-per-label N (0: the pipeline's default)] [--tag NAME] [--out bench/results/fewshot.json]
+///   [--test-limit 1000] [--self-training 1] [--rank 16] [--retrieval on|off] [--synthesis auto|offline|llm|none (auto: an LLM when LOCUS_LLM_ENDPOINT/LOCUS_LLM_MODEL are set)] [--pseudo-per-label N (0: the pipeline's default)] [--refit on|off] [--tag NAME] [--out bench/results/fewshot.json]
 /// </summary>
 internal static class FewShotBench
 {
@@ -37,7 +37,7 @@ internal static class FewShotBench
         var settings = new CellSettings(
             Arg("--base", BuiltinModels.DefaultReference), Int("--per-label", 10), Int("--epochs", 20), Int("--patience", 5), Int("--corpus-limit", 5000),
             Int("--test-limit", 1000), Int("--self-training", 1), Int("--rank", 16), Arg("--retrieval", "on") == "on", Arg("--tag", "default"),
-            Enum.Parse<SynthesisMode>(Arg("--synthesis", "auto"), ignoreCase: true), Int("--pseudo-per-label", 0));
+            Enum.Parse<SynthesisMode>(Arg("--synthesis", "auto"), ignoreCase: true), Int("--pseudo-per-label", 0), Arg("--refit", "on") == "on");
         var sets = Arg("--sets", "banking77,trec").Split(',');
         var seeds = Arg("--seeds", "13,21,42").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var conditions = Arg("--conditions", "probe,seeds,lora").Split(',');
@@ -60,13 +60,15 @@ internal static class FewShotBench
                     Console.Error.WriteLine($"[fewshot] {key} ({File.ReadAllText("/proc/loadavg").Split(' ')[0]} load)");
                     var clock = Stopwatch.StartNew();
                     var folder = Path.Combine(work, settings.Tag, set, seed.ToString(CultureInfo.InvariantCulture), condition);
-                    var (score, notes) = await RunCellAsync(data, data.Sample(settings.PerLabel, seed), test, condition, seed, settings, folder);
+                    var (score, notes, selectionScore) = await RunCellAsync(data, data.Sample(settings.PerLabel, seed), test, condition, seed, settings, folder);
                     var cell = new JsonObject
                     {
                         ["key"] = key, ["tag"] = settings.Tag, ["set"] = set, ["seed"] = seed, ["condition"] = condition, ["per_label"] = settings.PerLabel,
                         ["metric"] = data.Task == DataTask.Ner ? "entity micro-F1" : "accuracy", ["score"] = score, ["seconds"] = clock.Elapsed.TotalSeconds,
                         ["test_examples"] = test.Count, ["notes"] = notes, ["settings"] = JsonSerializer.SerializeToNode(settings, LocusJson.Options),
                     };
+                    // specialize's model before the refit on all the seeds: the same run's paired no-refit score.
+                    if (selectionScore is { } selection) cell["selection_score"] = selection;
                     File.AppendAllText(cellsPath, cell.ToJsonString() + "\n");
                     done.Add(cell);
                     Console.Error.WriteLine($"[fewshot] {key}: {score:F4} in {clock.Elapsed.TotalMinutes:F1} min");
@@ -77,9 +79,9 @@ internal static class FewShotBench
     }
 
     internal sealed record CellSettings(string Base, int PerLabel, int Epochs, int Patience, int CorpusLimit, int TestLimit, int SelfTraining, int Rank, bool Retrieval, string Tag,
-        SynthesisMode Synthesis, int PseudoPerLabel);
+        SynthesisMode Synthesis, int PseudoPerLabel, bool Refit);
 
-    static async Task<(double Score, string Notes)> RunCellAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, string condition,
+    static async Task<(double Score, string Notes, double? SelectionScore)> RunCellAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, string condition,
         int seed, CellSettings settings, string folder)
     {
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
@@ -87,11 +89,12 @@ internal static class FewShotBench
         switch (condition)
         {
             case "probe":
-                return (Probe(settings.Base, seeds, test, data.Labels), $"{seeds.Count} seeds");
+                return (Probe(settings.Base, seeds, test, data.Labels), $"{seeds.Count} seeds", null);
             case "seeds":
             {
                 var split = SeedSplit.Stratified(seeds, 0.2, seed);
-                return Train(settings.Base, split.Train, split.Dev, data, test, FineTune(data.Task, FineTuneMode.Lora, settings, seed), Path.Combine(folder, "model"), $"{split.Train.Count} train / {split.Dev.Count} dev seeds");
+                var (score, notes) = Train(settings.Base, split.Train, split.Dev, data, test, FineTune(data.Task, FineTuneMode.Lora, settings, seed), Path.Combine(folder, "model"), $"{split.Train.Count} train / {split.Dev.Count} dev seeds");
+                return (score, notes, null);
             }
             case "all":
             {
@@ -101,7 +104,8 @@ internal static class FewShotBench
                 // The same epoch budget and patience as the few-shot conditions: a small split (CrossNER's 100 sentences)
                 // needs the passes, a large one stops early on its dev set.
                 var options = FineTune(data.Task, FineTuneMode.Lora, settings, seed);
-                return Train(settings.Base, shuffled.Skip(dev.Count).ToList(), dev, data, test, options, Path.Combine(folder, "model"), $"{shuffled.Length - dev.Count} train / {dev.Count} dev, at most {options.Training.Epochs} epochs");
+                var (score, notes) = Train(settings.Base, shuffled.Skip(dev.Count).ToList(), dev, data, test, options, Path.Combine(folder, "model"), $"{shuffled.Length - dev.Count} train / {dev.Count} dev, at most {options.Training.Epochs} epochs");
+                return (score, notes, null);
             }
             case "lora" or "full":
                 return await SpecializeAsync(data, seeds, test, condition == "full" ? FineTuneMode.Full : FineTuneMode.Lora, seed, settings, folder);
@@ -119,7 +123,7 @@ internal static class FewShotBench
         },
     };
 
-    static (double, string) Train(string baseModel, IReadOnlyList<Example> train, IReadOnlyList<Example> dev, FewShotDataSet data, IReadOnlyList<Example> test,
+    static (double Score, string Notes) Train(string baseModel, IReadOnlyList<Example> train, IReadOnlyList<Example> dev, FewShotDataSet data, IReadOnlyList<Example> test,
         FineTuneOptions options, string folder, string notes)
     {
         using var model = new FineTuner().Train(baseModel, train, dev, data.Labels, options, folder, out var result);
@@ -129,7 +133,7 @@ internal static class FewShotBench
         return (Headline(scores), $"{notes}{contrastive}; best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}");
     }
 
-    static async Task<(double, string)> SpecializeAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, FineTuneMode mode, int seed,
+    static async Task<(double, string, double?)> SpecializeAsync(FewShotDataSet data, IReadOnlyList<Example> seeds, IReadOnlyList<Example> test, FineTuneMode mode, int seed,
         CellSettings settings, string folder)
     {
         var seedTexts = seeds.Select(s => s.Text).ToHashSet(StringComparer.Ordinal);
@@ -146,12 +150,13 @@ internal static class FewShotBench
             Corpus = settings.Retrieval ? [Path.Combine(folder, "corpus.txt")] : [], TestPath = Path.Combine(folder, "test.jsonl"), Seed = seed,
             Synthesis = settings.Synthesis, Llm = LlmEndpointOptions.FromEnvironment(), SelfTrainingRounds = settings.SelfTraining,
             PseudoLabelsPerLabel = settings.PseudoPerLabel > 0 ? settings.PseudoPerLabel : null, FineTune = FineTune(data.Task, mode, settings, seed),
+            RefitOnAllSeeds = settings.Refit,
         };
         var result = await new SpecializationPipeline(new RunStore(Path.Combine(folder, "runs"))).RunAsync("run", options,
             new SynchronousProgress<SpecializeProgress>(p => Console.Error.WriteLine($"  [{p.Stage}] {p.Message}")));
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(result.Run.Folder, RunStore.ManifestFileName)))!;
         var notes = string.Join("; ", manifest["stages"]!.AsArray().Select(s => $"{s!["name"]}: {s["notes"]?.ToJsonString() ?? ""}"));
-        return (Headline(result.Metrics["test"]!.AsObject()), notes);
+        return (Headline(result.Metrics["test"]!.AsObject()), notes, result.Metrics["selection_test"] is JsonObject selection ? Headline(selection) : null);
     }
 
     static Task WriteAsync(string path, IEnumerable<Example> examples) =>

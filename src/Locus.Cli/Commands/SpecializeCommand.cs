@@ -45,11 +45,12 @@ public static class SpecializeCommand
         var selfTraining = new Option<int>("--self-training-rounds") { Description = "Rounds of pseudo-labelling retrieved sentences with a teacher model (0: off).", DefaultValueFactory = _ => 1 }.InRange(0, 100);
         var threshold = new Option<double?>("--pseudo-threshold") { Description = "Confidence a pseudo-label needs to be kept (default: 0.8 for NER; halfway between chance and certainty, (1 + 1/K) / 2, for K labels)." }.InRange(0, 1);
         var maxGenerated = new Option<int?>("--max-generated-per-label") { Description = "Most non-seed training examples per label (default: 20 x the most seeds of any label)." }.InRange(0, null);
+        var noRefit = new Option<bool>("--no-refit") { Description = "Ship the model that chose the epoch count (trained without the dev seeds) instead of training it again on all the seeds." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var fineTune = new FineTuneCommandOptions();
 
         var command = new Command("specialize", "Specialise an encoder from a few examples per label: retrieve, synthesise, self-train, fine-tune and evaluate, as a resumable versioned run.");
-        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, requestsPerRound, selfTraining, threshold, maxGenerated })
+        foreach (var option in new Option[] { task, schema, seeds, corpus, index, baseModel, retrievalEncoder, output, test, devFraction, neighbours, synthesis, llmEndpoint, llmModel, rounds, requestsPerRound, selfTraining, threshold, maxGenerated, noRefit })
             command.Options.Add(option);
         fineTune.AddTo(command);
         command.Options.Add(json);
@@ -79,7 +80,7 @@ public static class SpecializeCommand
                     Rounds = parse.GetValue(rounds), RequestsPerRound = parse.GetValue(requestsPerRound) is > 0 and var perRound ? perRound : null,
                 },
                 SelfTrainingRounds = parse.GetValue(selfTraining), PseudoLabelThreshold = parse.GetValue(threshold),
-                MaxGeneratedPerLabel = parse.GetValue(maxGenerated), FineTune = fineTune.Build(parse, dataTask),
+                MaxGeneratedPerLabel = parse.GetValue(maxGenerated), RefitOnAllSeeds = !parse.GetValue(noRefit), FineTune = fineTune.Build(parse, dataTask),
             };
             var (root, name) = RunOutPath.Split(parse.GetValue(output)!);
             var pipeline = new SpecializationPipeline(new RunStore(root), CliLogging.Logger);

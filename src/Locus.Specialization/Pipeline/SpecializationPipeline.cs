@@ -34,7 +34,10 @@ public sealed record SpecializeResult(RunReference Run, string ModelFolder, Json
 public sealed class SpecializationPipeline(RunStore store, ILogger? logger = null)
 {
     /// <summary>Stage names, in order.</summary>
-    public static readonly IReadOnlyList<string> Stages = ["split", "retrieve", "synthesize", "self-train", "combine", "train", "evaluate"];
+    public static readonly IReadOnlyList<string> Stages = ["split", "retrieve", "synthesize", "self-train", "combine", "train", "refit", "evaluate"];
+
+    /// <summary>The run folder's copy of the model that chose the epoch count, when the final model was refitted on all the seeds.</summary>
+    public const string SelectionFolder = "selection";
 
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
@@ -207,24 +210,50 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         }, async () => (IReadOnlyList<SynthesizedExample>)await ExampleFiles.ReadAsync(run.PathOf(Data("train.jsonl")), options.Task, cancellationToken));
 
         var modelFolder = run.PathOf("model");
-        await stages.StageAsync("train", [Data("train.jsonl"), Data("seeds-dev.jsonl"), .. Full(baseModel)], () =>
+        var refitSkipped = RefitSkipReason(options);
+        var refits = refitSkipped is null;
+        var selectionFolder = refits ? run.PathOf(SelectionFolder) : modelFolder;
+        var trainExamples = training.Select(e => e.Example).ToList();
+        var bestEpoch = await stages.StageAsync("train", [Data("train.jsonl"), Data("seeds-dev.jsonl"), .. Full(baseModel)], () =>
         {
-            using var model = new FineTuner(_logger).Train(baseModel, training.Select(e => e.Example).ToList(), split.Dev, labels, options.FineTune,
-                modelFolder, out var result, trainingProgress, cancellationToken);
+            using var model = new FineTuner(_logger).Train(baseModel, trainExamples, split.Dev, labels, options.FineTune,
+                selectionFolder, out var result, trainingProgress, cancellationToken);
             var phase = result.Phases[^1];
             var contrastive = result.Contrastive is { } c
                 ? string.Create(CultureInfo.InvariantCulture, $"contrastive tuning of the encoder kept epoch {c.BestEpoch} of {c.EpochsRun} (dev {c.BestDevMetric:F4}); ")
                 : "";
-            return Task.FromResult((true, Outcome(["model"],
+            return Task.FromResult((phase.BestEpoch, Outcome([Path.GetFileName(selectionFolder)],
                 string.Create(CultureInfo.InvariantCulture, $"{options.FineTune.Mode.ToString().ToLowerInvariant()}: {result.TrainableParameters:N0} of {result.TotalParameters:N0} parameters trained; {contrastive}best dev {phase.BestDevMetric:F4} at epoch {phase.BestEpoch} of {phase.EpochsRun}"),
                 ("trainable_parameters", result.TrainableParameters), ("epochs", phase.EpochsRun), ("best_epoch", phase.BestEpoch))));
+        }, () => Task.FromResult((int)run.Manifest.FindStage("train")!.Counts["best_epoch"]));
+
+        await stages.StageAsync("refit", [Data("train.jsonl"), Data("seeds-dev.jsonl"), .. Full(baseModel)], () =>
+        {
+            if (!refits)
+                return Task.FromResult((false, Outcome([], options.RefitOnAllSeeds ? $"not refitted: {refitSkipped}" : "off: the model that chose the epochs is the final one")));
+            var refit = options.FineTune.Clone();
+            refit.Training.StopAfterEpoch = bestEpoch;
+            using var model = new FineTuner(_logger).Train(baseModel, [.. trainExamples, .. split.Dev], split.Dev, labels, refit,
+                modelFolder, out _, trainingProgress, cancellationToken);
+            return Task.FromResult((true, Outcome(["model"],
+                $"trained again on the {trainExamples.Count} training examples and the {split.Dev.Count} dev seeds for the {bestEpoch} epoch(s) the dev seeds chose",
+                ("examples", trainExamples.Count + split.Dev.Count), ("epochs", bestEpoch))));
         }, () => Task.FromResult(true));
 
-        var metrics = await stages.StageAsync("evaluate", ["model", Data("seeds-dev.jsonl"), .. options.TestPath is null ? [] : Full(options.TestPath)], async () =>
+        var metrics = await stages.StageAsync("evaluate", ["model", .. refits ? [SelectionFolder] : Array.Empty<string>(), Data("seeds-dev.jsonl"), .. options.TestPath is null ? [] : Full(options.TestPath)], async () =>
         {
-            using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
-            var scores = new JsonObject { ["dev"] = ModelScores.Evaluate(model, split.Dev, cancellationToken) };
-            if (test.Count > 0) scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
+            var scores = new JsonObject();
+            // The dev score is the selection model's: the refitted one has trained on the dev seeds.
+            using (var selection = TrainedModel.Load(selectionFolder, baseModel, _logger))
+            {
+                scores["dev"] = ModelScores.Evaluate(selection, split.Dev, cancellationToken);
+                if (refits && test.Count > 0) scores["selection_test"] = ModelScores.Evaluate(selection, test, cancellationToken);
+            }
+            if (test.Count > 0)
+            {
+                using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
+                scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
+            }
             await MetricsFile.WriteAsync(run.PathOf(MetricsFile.FileName), scores, cancellationToken);
             return (scores, Outcome([MetricsFile.FileName], Headline(scores)));
         }, () => MetricsFile.ReadAsync(run.PathOf(MetricsFile.FileName), cancellationToken));
@@ -325,6 +354,13 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
             .Select(e => e with { Example = e.Example with { Id = e.Example.Id + "-pseudo-pool" } });
     }
 
+    /// <summary>Why the final model is not trained again on all the seeds (null: it is).</summary>
+    private static string? RefitSkipReason(SpecializeOptions options) =>
+        !options.RefitOnAllSeeds ? "off"
+        : options.FineTune.UnfreezeTopLayers > 0 ? "staged unfreezing also chooses its weights on the dev seeds"
+        : options.FineTune.ContrastiveEpochs > 0 && options.Task == DataTask.Classification ? "contrastive tuning also chooses its epoch on the dev seeds"
+        : null;
+
     /// <summary>Absolute paths: relative stage inputs would be taken as paths inside the run folder.</summary>
     private static string[] Full(params string[] paths) => [.. paths.Select(Path.GetFullPath)];
 
@@ -367,6 +403,7 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         ["self-train"] = Json(new { options.SelfTrainingRounds, options.PseudoLabelThreshold, options.PseudoLabelsPerLabel, options.FineTune }),
         ["combine"] = Json(new { options.MaxGeneratedPerLabel }),
         ["train"] = Json(options.FineTune),
+        ["refit"] = Json(new { options.RefitOnAllSeeds }),
         ["evaluate"] = Json(new { options.TestPath }),
     };
 

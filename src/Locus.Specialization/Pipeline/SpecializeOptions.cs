@@ -98,6 +98,15 @@ public sealed class SpecializeOptions
     /// </summary>
     public int? MaxGeneratedPerLabel { get; init; }
 
+    /// <summary>
+    /// After the dev seeds have chosen how many epochs to train, train the final model again on the training set plus the
+    /// dev seeds for that many epochs of the same schedule (on by default: at ten seeds per label the 20 % held out are
+    /// two examples per label that the model would otherwise never see). The dev score reported is the selection
+    /// model's, whose weights never saw the dev seeds; its test score is kept too (<c>selection_test</c>). Skipped, and
+    /// said so, when contrastive tuning or staged unfreezing also select on the dev seeds.
+    /// </summary>
+    public bool RefitOnAllSeeds { get; init; } = true;
+
     /// <summary>How the teacher (self-training) and final models are fine-tuned.</summary>
     public FineTuneOptions FineTune { get; init; } = new();
 }

@@ -115,6 +115,14 @@ public sealed class FineTuneOptions
     /// <summary>Learning rate of the second phase (unfrozen layers move slowly).</summary>
     public double SecondPhaseLearningRate { get; set; } = 2e-5;
 
+    /// <summary>A copy (its <see cref="Training"/> options copied too) to adjust for one run without changing the caller's.</summary>
+    public FineTuneOptions Clone()
+    {
+        var copy = (FineTuneOptions)MemberwiseClone();
+        copy.Training = Training.Clone();
+        return copy;
+    }
+
     /// <summary>The learning rate that suits the mode when none was chosen: 5e-4 for LoRA, 5e-5 for full fine-tuning.</summary>
     public static double DefaultLearningRate(FineTuneMode mode) => mode == FineTuneMode.Lora ? 5e-4 : 5e-5;
 }

@@ -36,7 +36,7 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
         var best = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var checkpoint = options.CheckpointDirectory is { } dir ? new TrainingCheckpoint(dir) : null;
         var settings = string.Create(CultureInfo.InvariantCulture,
-            $"epochs {options.Epochs}, lr {options.LearningRate}, batches/epoch {task.BatchesPerEpoch}, accumulation {options.GradientAccumulationSteps}, warm-up {options.WarmupRatio}, decay {options.WeightDecay}, clip {options.MaxGradNorm}, seed {options.Seed}, bf16 {options.Bf16}");
+            $"epochs {options.Epochs}, lr {options.LearningRate}, batches/epoch {task.BatchesPerEpoch}, accumulation {options.GradientAccumulationSteps}, warm-up {options.WarmupRatio}, decay {options.WeightDecay}, clip {options.MaxGradNorm}, seed {options.Seed}, bf16 {options.Bf16}{(options.StopAfterEpoch is { } stopAt ? $", stop after epoch {stopAt}" : "")}");
         var state = TrainerState.Fresh() with { Settings = settings };
         if (checkpoint is { Exists: true })
         {
@@ -57,7 +57,9 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
 
         var clock = Stopwatch.StartNew();
         var stepsAtStart = state.Step;
-        while (!state.Stopped && state.Epoch < options.Epochs)
+        var lastEpoch = options.StopAfterEpoch ?? options.Epochs;
+        var fixedLength = options.StopAfterEpoch is not null;
+        while (!state.Stopped && state.Epoch < lastEpoch)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var epoch = state.Epoch + 1;
@@ -67,12 +69,13 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
             var dev = task.EvaluateDev(cancellationToken);
             // Ties go to the later epoch (with a few dev examples scores tie often, and more training is the better
             // bet), but only a strict improvement over the trained epochs resets the patience: a saturated dev score
-            // still stops training, and starting weights scored before training do not cut it short.
-            var improved = dev >= state.BestDevMetric;
+            // still stops training, and starting weights scored before training do not cut it short. A fixed-length
+            // run keeps every epoch's weights: its last are the ones wanted.
+            var improved = fixedLength || dev >= state.BestDevMetric;
             if (improved) Snapshot(parameters, best);
             var bestTrained = state.DevCurve.Count == 0 ? double.NegativeInfinity : state.DevCurve.Max();
             var patienceLeft = dev > bestTrained ? 0 : state.EpochsWithoutImprovement + 1;
-            var stop = epoch == options.Epochs || (options.Patience > 0 && patienceLeft >= options.Patience);
+            var stop = epoch == lastEpoch || (!fixedLength && options.Patience > 0 && patienceLeft >= options.Patience);
             state = state with
             {
                 Epoch = epoch, Step = step,

@@ -55,6 +55,14 @@ public sealed class TrainerOptions
     /// </summary>
     public bool EvaluateBeforeTraining { get; set; }
 
+    /// <summary>
+    /// Train only the first N epochs of the <see cref="Epochs"/>-epoch schedule and keep the weights they end with: no
+    /// early stopping and no best-epoch choice (null, the default: both on). For refitting on data that includes the
+    /// dev set, whose score then says nothing: N comes from a run that held the dev set out, and the same schedule
+    /// makes those N epochs train as they did there.
+    /// </summary>
+    public int? StopAfterEpoch { get; set; }
+
     /// <summary>A copy to adjust for one phase without changing the caller's options.</summary>
     public TrainerOptions Clone() => (TrainerOptions)MemberwiseClone();
 
@@ -71,5 +79,6 @@ public sealed class TrainerOptions
         Check(GradientAccumulationSteps > 0, "--grad-accum", "at least 1", GradientAccumulationSteps);
         Check(BatchSize > 0, "--batch-size", "at least 1", BatchSize);
         Check(Patience >= 0, "--patience", "at least 0", Patience);
+        Check(StopAfterEpoch is null || (StopAfterEpoch >= 0 && StopAfterEpoch <= Epochs), "the epoch to stop after", $"between 0 and --epochs ({Epochs})", StopAfterEpoch ?? 0);
     }
 }

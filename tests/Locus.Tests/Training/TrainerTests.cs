@@ -134,6 +134,27 @@ public class TrainerTests
     }
 
     [Fact]
+    public void StopAfterEpoch_TrainsTheFirstEpochsOfTheScheduleAndKeepsTheirLastWeights()
+    {
+        var whole = new Trainer(new TrainerOptions { Epochs = 6, LearningRate = 0.05, Patience = 0, Seed = 4 }).Train(new BlobTask(8));
+
+        var task = new BlobTask(8);
+        var stopped = new Trainer(new TrainerOptions { Epochs = 6, LearningRate = 0.05, Patience = 1, Seed = 4, StopAfterEpoch = 3 }).Train(task);
+        Assert.Equal(3, stopped.EpochsRun);
+        Assert.Equal(whole.LossCurve.Take(3), stopped.LossCurve); // the same six-epoch schedule, cut after three
+        Assert.Equal(3, stopped.BestEpoch); // no best-epoch choice: the last weights stay
+        Assert.Equal(stopped.DevCurve[^1], task.EvaluateDev(default), 6);
+
+        var untouched = new BlobTask(8);
+        var before = untouched.Weights();
+        Assert.Equal(0, new Trainer(new TrainerOptions { Epochs = 6, LearningRate = 0.05, StopAfterEpoch = 0 }).Train(untouched).EpochsRun);
+        Assert.Equal(before, untouched.Weights());
+
+        var error = Assert.Throws<LocusException>(() => new Trainer(new TrainerOptions { Epochs = 6, StopAfterEpoch = 7 }).Train(new BlobTask(8)));
+        Assert.Contains("between 0 and --epochs (6)", error.Message);
+    }
+
+    [Fact]
     public void ScheduleWarmsUpThenDecaysLinearly()
     {
         var s = new LearningRateSchedule(1.0, 4, 12);

@@ -48,6 +48,35 @@ public sealed class SpecializationPipelineTests
         Assert.Equal(again, result.Metrics["test"]!["f1"]!.GetValue<double>(), 12);
         Assert.Equal(again, manifest.Metrics["test"]!["f1"]!.GetValue<double>(), 12);
         Assert.Equal(6, result.Metrics["test"]!["examples"]!.GetValue<int>());
+
+        // The final model was trained again on the dev seeds too, for the epochs the selection model chose; the dev
+        // score is the selection model's (it never saw them), and its test score is kept beside the final one.
+        var refit = manifest.FindStage("refit")!;
+        Assert.Equal(train.Count + dev.Count, refit.Counts["examples"]);
+        Assert.Equal(manifest.FindStage("train")!.Counts["best_epoch"], refit.Counts["epochs"]);
+        using var selection = TrainedModel.Load(Path.Combine(result.Run.Folder, SpecializationPipeline.SelectionFolder));
+        Assert.Equal(selection.NerPredictor().Evaluate(test).Report.Micro.F1, result.Metrics["selection_test"]!["f1"]!.GetValue<double>(), 12);
+        Assert.Equal(selection.NerPredictor().Evaluate(dev.Select(e => (NerExample)e.Example).ToList()).Report.Micro.F1, result.Metrics["dev"]!["f1"]!.GetValue<double>(), 12);
+        Assert.Equal(result.Metrics["selection_test"]!.ToJsonString(), (await MetricsFile.ReadAsync(Path.Combine(result.Run.Folder, MetricsFile.FileName), default))["selection_test"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task WithoutTheRefitTheSelectionModelIsTheFinalOne()
+    {
+        using var fixture = new PipelineFixture();
+        var store = new RunStore(fixture.RunsRoot);
+        var options = fixture.Options(tweak: f => f.Training.Epochs = 2);
+        var result = await new SpecializationPipeline(store).RunAsync("demo", new SpecializeOptions
+        {
+            Task = options.Task, SchemaPath = options.SchemaPath, SeedsPath = options.SeedsPath, BaseModel = options.BaseModel, TestPath = options.TestPath,
+            Synthesis = SynthesisMode.None, FineTune = options.FineTune, RefitOnAllSeeds = false,
+        });
+        var manifest = await store.LoadAsync(result.Run);
+        Assert.Equal(StageStatus.Completed, manifest.FindStage("refit")!.Status);
+        Assert.Contains("off", manifest.FindStage("refit")!.Notes);
+        Assert.False(Directory.Exists(Path.Combine(result.Run.Folder, SpecializationPipeline.SelectionFolder)));
+        Assert.Null(result.Metrics["selection_test"]);
+        Assert.NotNull(result.Metrics["test"]);
     }
 
     [Fact]
