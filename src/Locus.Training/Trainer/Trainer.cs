@@ -73,8 +73,11 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
             // run keeps every epoch's weights: its last are the ones wanted.
             var improved = fixedLength || dev >= state.BestDevMetric;
             if (improved) Snapshot(parameters, best);
+            // Epochs that have scored nothing yet (an NER model that still predicts only "O" scores F1 0 on a few dev
+            // sentences) do not use up patience either: the model has not started to learn the task, so there is no
+            // overfitting to stop, and stopping there left few-shot NER models untrained.
             var bestTrained = state.DevCurve.Count == 0 ? double.NegativeInfinity : state.DevCurve.Max();
-            var patienceLeft = dev > bestTrained ? 0 : state.EpochsWithoutImprovement + 1;
+            var patienceLeft = dev > bestTrained || Math.Max(dev, bestTrained) <= 0 ? 0 : state.EpochsWithoutImprovement + 1;
             var stop = epoch == lastEpoch || (!fixedLength && options.Patience > 0 && patienceLeft >= options.Patience);
             state = state with
             {

@@ -24,7 +24,10 @@ public sealed class TrainerOptions
     /// <summary>Examples per batch (<c>per_device_train_batch_size</c>).</summary>
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Epochs without improvement of the dev metric before stopping (<c>early_stopping_patience</c>); 0 disables.</summary>
+    /// <summary>
+    /// Epochs without improvement of the dev metric before stopping (<c>early_stopping_patience</c>); 0 disables. Epochs
+    /// before the dev metric first rises above 0 do not count.
+    /// </summary>
     public int Patience { get; set; } = 5;
 
     /// <summary>Seed for batching order, dropout and initialisation: the same seed gives the same run.</summary>

@@ -85,6 +85,31 @@ public class TrainerTests
         Assert.Equal(result.DevCurve.ToList().LastIndexOf(result.DevCurve.Max()) + 1, result.BestEpoch);
     }
 
+    /// <summary>A blob task whose dev scores are scripted, epoch by epoch.</summary>
+    sealed class ScriptedDevTask(BlobTask inner, params double[] devScores) : ITrainingTask
+    {
+        int evaluations;
+        public int BatchesPerEpoch => inner.BatchesPerEpoch;
+        public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters => inner.TrainableParameters;
+        public void SetTrainingMode(bool training) => inner.SetTrainingMode(training);
+        public Tensor Loss(int index) => inner.Loss(index);
+        public void ShuffleBatches(Random random) => inner.ShuffleBatches(random);
+        public double EvaluateDev(CancellationToken cancellationToken) => devScores[evaluations++];
+    }
+
+    [Fact]
+    public void EpochsThatScoreNothingYetDoNotUseUpPatience()
+    {
+        var options = new TrainerOptions { Epochs = 10, LearningRate = 0.05, Patience = 2, Seed = 3 };
+        // Four epochs at 0 (nothing found yet), then a first score, then two without improvement: stop at epoch 7.
+        var late = new Trainer(options).Train(new ScriptedDevTask(new BlobTask(2), 0, 0, 0, 0, 0.5, 0.4, 0.5, 0.9, 0.9, 0.9));
+        Assert.Equal(7, late.EpochsRun);
+        Assert.Equal(7, late.BestEpoch); // the tie with epoch 5 goes to the later epoch
+        // A dev set that never scores anything trains the whole budget and keeps the last epoch.
+        var never = new Trainer(options).Train(new ScriptedDevTask(new BlobTask(2), new double[10]));
+        Assert.Equal((10, 10), (never.EpochsRun, never.BestEpoch));
+    }
+
     [Fact]
     public void SameSeedGivesTheSameWeights()
     {
