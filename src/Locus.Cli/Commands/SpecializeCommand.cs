@@ -105,7 +105,10 @@ public static class SpecializeCommand
             }
             console.Output.WriteLine($"run {result.Run} completed{(result.Resumed ? $" (resumed; reused: {string.Join(", ", result.ReusedStages)})" : "")}");
             foreach (var (split, scores) in result.Metrics)
-                console.Output.WriteLine($"  {split,-5} {(scores!["f1"] is { } f1 ? $"entity micro-F1 {f1.GetValue<double>():F4}" : $"accuracy {scores["accuracy"]!.GetValue<double>():F4}")} on {scores["examples"]} examples");
+            {
+                var what = split == "selection_test" ? "test  before the refit on all seeds:" : split;
+                console.Output.WriteLine($"  {what,-5} {(scores!["f1"] is { } f1 ? $"entity micro-F1 {f1.GetValue<double>():F4}" : $"accuracy {scores["accuracy"]!.GetValue<double>():F4}")} on {scores["examples"]} examples");
+            }
             console.Output.WriteLine($"  model  {result.ModelFolder}");
             console.Output.WriteLine($"  record {Path.Combine(result.Run.Folder, RunStore.ManifestFileName)}");
             return LocusCli.Ok;

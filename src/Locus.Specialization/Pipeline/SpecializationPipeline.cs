@@ -243,17 +243,19 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         var metrics = await stages.StageAsync("evaluate", ["model", .. refits ? [SelectionFolder] : Array.Empty<string>(), Data("seeds-dev.jsonl"), .. options.TestPath is null ? [] : Full(options.TestPath)], async () =>
         {
             var scores = new JsonObject();
+            JsonObject? selectionTest = null;
             // The dev score is the selection model's: the refitted one has trained on the dev seeds.
             using (var selection = TrainedModel.Load(selectionFolder, baseModel, _logger))
             {
                 scores["dev"] = ModelScores.Evaluate(selection, split.Dev, cancellationToken);
-                if (refits && test.Count > 0) scores["selection_test"] = ModelScores.Evaluate(selection, test, cancellationToken);
+                if (refits && test.Count > 0) selectionTest = ModelScores.Evaluate(selection, test, cancellationToken);
             }
             if (test.Count > 0)
             {
                 using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
                 scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
             }
+            if (selectionTest is not null) scores["selection_test"] = selectionTest;
             await MetricsFile.WriteAsync(run.PathOf(MetricsFile.FileName), scores, cancellationToken);
             return (scores, Outcome([MetricsFile.FileName], Headline(scores)));
         }, () => MetricsFile.ReadAsync(run.PathOf(MetricsFile.FileName), cancellationToken));
