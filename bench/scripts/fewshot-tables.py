@@ -5,8 +5,10 @@ usage: bench/scripts/fewshot-tables.py [bench/results/fewshot-cells.jsonl] [--ex
 Headline: per data set, the default tag's conditions (mean ± sample std, n sampling seeds) and specialize / whole split;
 with --current, TAG's cells replace the default ones of a data set and condition wherever TAG has any (a rerun
 of some conditions under newer code).
-Ablations: every other tag against the default `specialize` (or seeds-only) cell of the same sampling seed.
-Refit: cells that record `selection_score` (specialize's model before the refit on all the seeds), paired per seed.
+Ablations: every other tag against the default `specialize` (or seeds-only) cell of the same sampling seed; a tag
+named TAG-something (TAG from --current) against TAG's cells instead.
+Refit: the headline tag's cells that record `selection_score` (specialize's model before the refit on all the
+seeds), paired per seed.
 """
 import json, statistics, sys
 
@@ -14,11 +16,11 @@ args = sys.argv[1:]
 exclude = set()
 if '--exclude-tags' in args:
     i = args.index('--exclude-tags'); exclude = set(args[i + 1].split(',')); del args[i:i + 2]
-cells = [json.loads(l) for l in open(args[0] if args else 'bench/results/fewshot-cells.jsonl')]
-cells = [c for c in cells if c['tag'] not in exclude]
 current = None
 if '--current' in args:
     i = args.index('--current'); current = args[i + 1]; del args[i:i + 2]
+cells = [json.loads(l) for l in open(args[0] if args else 'bench/results/fewshot-cells.jsonl')]
+cells = [c for c in cells if c['tag'] not in exclude]
 SETS = ['trec', 'banking77', 'crossner-ai', 'crossner-music', 'wnut17', 'bc5cdr']
 
 def select(tag, dataset, condition, per_label=None):
@@ -49,13 +51,14 @@ for dataset in SETS:
         for condition in ['seeds', 'lora']:
             mine = select(tag, dataset, condition)
             if not mine: continue
-            reference = {c['seed']: c['score'] for c in select('default', dataset, condition, 10)}
+            base = current if current and tag.startswith(current + '-') else 'default'
+            reference = {c['seed']: c['score'] for c in select(base, dataset, condition, 10)}
             deltas = [c['score'] - reference[c['seed']] for c in mine if c['seed'] in reference]
             delta = f"{sum(deltas) / len(deltas):+.3f} ({len(deltas)} seeds)" if deltas else '–'
             minutes = sum(c['seconds'] for c in mine) / len(mine) / 60
             print(f"| {dataset} | {tag} ({condition}) | {fmt([c['score'] for c in mine])} | {delta} | {minutes:.1f} |")
 
-refit = [c for c in cells if 'selection_score' in c]
+refit = [c for c in cells if 'selection_score' in c and c['tag'] == (current or 'default')]
 if refit:
     print()
     print('| data set | before the refit (selection model) | after the refit on all the seeds | difference per sampling seed |')
