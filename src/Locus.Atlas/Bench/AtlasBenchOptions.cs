@@ -30,6 +30,9 @@ public sealed class AtlasBenchOptions
     /// <summary>Corpus index folder whose sentence encoder the sentence encoding uses.</summary>
     public string? SentenceEncoderIndex { get; set; }
 
+    /// <summary>A JSONL file of precomputed query vectors (<see cref="PrecomputedQueryEncoder"/>), an external protocol's own encodings.</summary>
+    public string? QueryEncodingsPath { get; set; }
+
     /// <summary>Where fitted query encoders are cached (null: no cache).</summary>
     public string? CacheDirectory { get; set; }
 

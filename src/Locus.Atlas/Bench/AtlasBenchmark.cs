@@ -27,7 +27,7 @@ public static class AtlasBenchmark
         {
             cancellationToken.ThrowIfCancellationRequested();
             var trainingModels = split.TrainingModels(table);
-            var encoder = QueryEncoderFactory.Fit(table, trainingModels, options.Encoding, options.EncodingDimension, options.CacheDirectory, options.SentenceEncoderIndex);
+            var encoder = QueryEncoderFactory.Fit(table, trainingModels, options.Encoding, options.EncodingDimension, options.CacheDirectory, options.SentenceEncoderIndex, options.QueryEncodingsPath);
             report.Encoding = encoder.Kind;
             var encodings = table.Queries.Select(q => encoder.Encode(q, table.QueryTexts.GetValueOrDefault(q))).ToArray();
             // Training models' answers to every query are known (the collaborative encoding uses them too); only the new

@@ -18,6 +18,9 @@ public enum QueryEncodingKind
 
     /// <summary><see cref="SentenceQueryEncoder"/> over the sentence encoder of a corpus index folder.</summary>
     Sentence,
+
+    /// <summary><see cref="PrecomputedQueryEncoder"/>: vectors read from a JSONL file, one per query id.</summary>
+    Precomputed,
 }
 
 /// <summary>Fits the query encoder an atlas is built with, through the on-disk cache.</summary>
@@ -27,12 +30,22 @@ public static class QueryEncoderFactory
     /// Fits (or loads from <paramref name="cacheDirectory"/>) an encoder for <paramref name="table"/>; the collaborative kind
     /// sees only <paramref name="trainingModels"/>. <paramref name="dimension"/> defaults to 64 for LSA and sentence encodings
     /// and 16 for collaborative. The sentence kind needs <paramref name="sentenceEncoderIndex"/>, a corpus index folder
-    /// whose encoder it uses (Auto picks it when that folder is given and every query has text).
+    /// whose encoder it uses (Auto picks it when that folder is given and every query has text). The precomputed kind
+    /// reads <paramref name="precomputedEncodings"/> (Auto picks it whenever that file is given).
     /// </summary>
-    public static IQueryEncoder Fit(EvaluationTable table, IReadOnlyList<string> trainingModels, QueryEncodingKind kind = QueryEncodingKind.Auto, int? dimension = null, string? cacheDirectory = null, string? sentenceEncoderIndex = null)
+    public static IQueryEncoder Fit(EvaluationTable table, IReadOnlyList<string> trainingModels, QueryEncodingKind kind = QueryEncodingKind.Auto, int? dimension = null, string? cacheDirectory = null, string? sentenceEncoderIndex = null,
+        string? precomputedEncodings = null)
     {
         if (kind == QueryEncodingKind.Auto)
-            kind = !table.HasAllTexts ? QueryEncodingKind.Collaborative : sentenceEncoderIndex is null ? QueryEncodingKind.Lsa : QueryEncodingKind.Sentence;
+            kind = precomputedEncodings is not null ? QueryEncodingKind.Precomputed
+                : !table.HasAllTexts ? QueryEncodingKind.Collaborative : sentenceEncoderIndex is null ? QueryEncodingKind.Lsa : QueryEncodingKind.Sentence;
+        if (kind == QueryEncodingKind.Precomputed)
+        {
+            if (precomputedEncodings is null) throw new LocusException("the precomputed encoding needs a file of query vectors (--query-encodings)");
+            if (dimension is not null) throw new LocusException("--encoding-dim does not apply to precomputed encodings: their vectors are used as given");
+            return PrecomputedQueryEncoder.Read(precomputedEncodings, table.Queries);
+        }
+        if (precomputedEncodings is not null) throw new LocusException($"--query-encodings gives precomputed encodings, but the encoding chosen is {kind.ToString().ToLowerInvariant()}");
         if (kind is QueryEncodingKind.Lsa or QueryEncodingKind.Sentence)
         {
             if (!table.HasAllTexts)

@@ -35,6 +35,7 @@ public static class QueryEncoderStore
             LsaQueryEncoder.KindName => LsaQueryEncoder.Load(reader),
             CollaborativeQueryEncoder.KindName => CollaborativeQueryEncoder.Load(reader),
             SentenceQueryEncoder.KindName => SentenceQueryEncoder.Load(reader),
+            PrecomputedQueryEncoder.KindName => PrecomputedQueryEncoder.Load(reader),
             _ => throw new DataFormatException(path, 0, "kind", $"unknown query-encoder kind '{kind}'"),
         };
     }

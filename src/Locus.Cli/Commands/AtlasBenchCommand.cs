@@ -34,7 +34,7 @@ public static class AtlasBenchCommand
             var options = new AtlasBenchOptions
             {
                 Ks = parse.GetValue(ks)!, Seeds = parse.GetValue(seeds)!, HeldOutModelFraction = parse.GetValue(heldOut),
-                Encoding = parse.GetValue(encoding.Kind), EncodingDimension = parse.GetValue(encoding.Dimension), SentenceEncoderIndex = parse.GetValue(encoding.EncoderIndex),
+                Encoding = parse.GetValue(encoding.Kind), EncodingDimension = parse.GetValue(encoding.Dimension), SentenceEncoderIndex = parse.GetValue(encoding.EncoderIndex), QueryEncodingsPath = parse.GetValue(encoding.QueryEncodings),
                 CacheDirectory = encoding.CacheDirectory(parse), PredictionsPath = parse.GetValue(predictions),
                 Training = training.Read(parse, seed: 0),
             };

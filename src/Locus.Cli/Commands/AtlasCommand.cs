@@ -51,9 +51,10 @@ public static class AtlasCommand
     /// <summary>The options that choose and cache the query encoding a new atlas is built with.</summary>
     internal sealed class EncodingOptions
     {
-        public Option<QueryEncodingKind> Kind { get; } = new("--encoding") { Description = "Query encoding: Auto (sentence with --encoder-index and texts, else LSA with texts, else collaborative), Lsa, Collaborative, Sentence.", DefaultValueFactory = _ => QueryEncodingKind.Auto };
+        public Option<QueryEncodingKind> Kind { get; } = new("--encoding") { Description = "Query encoding: Auto (precomputed with --query-encodings, sentence with --encoder-index and texts, else LSA with texts, else collaborative), Lsa, Collaborative, Sentence, Precomputed.", DefaultValueFactory = _ => QueryEncodingKind.Auto };
         public Option<int?> Dimension { get; } = new("--encoding-dim") { Description = "Query encoding dimension (default 64 for LSA and sentence, 16 collaborative)." };
         public Option<string?> EncoderIndex { get; } = new("--encoder-index") { Description = "Corpus index folder whose sentence encoder (encoder.json) encodes the query texts (the sentence encoding)." };
+        public Option<string?> QueryEncodings { get; } = new("--query-encodings") { Description = "JSONL of precomputed query vectors, one {\"query_id\": ..., \"vector\": [...]} per query (the precomputed encoding)." };
         public Option<string?> Cache { get; } = new("--cache") { Description = "Query-encoding cache folder (default ~/.cache/locus/atlas-encodings; 'none' disables)." };
 
         public void AddTo(Command command)
@@ -61,6 +62,7 @@ public static class AtlasCommand
             command.Options.Add(Kind);
             command.Options.Add(Dimension);
             command.Options.Add(EncoderIndex);
+            command.Options.Add(QueryEncodings);
             command.Options.Add(Cache);
         }
 
@@ -68,7 +70,7 @@ public static class AtlasCommand
 
         /// <summary>Fits the encoder for <paramref name="table"/> on <paramref name="trainingModels"/>.</summary>
         public IQueryEncoder Fit(ParseResult parse, EvaluationTable table, IReadOnlyList<string> trainingModels) =>
-            QueryEncoderFactory.Fit(table, trainingModels, parse.GetValue(Kind), parse.GetValue(Dimension), CacheDirectory(parse), parse.GetValue(EncoderIndex));
+            QueryEncoderFactory.Fit(table, trainingModels, parse.GetValue(Kind), parse.GetValue(Dimension), CacheDirectory(parse), parse.GetValue(EncoderIndex), parse.GetValue(QueryEncodings));
     }
 
     /// <summary>The required <c>--atlas</c> folder option.</summary>
