@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Locus.Atlas.Data;
 
 namespace Locus.Atlas.Encoding;
 
 /// <summary>
 /// Query encodings computed elsewhere (an external protocol's own query vectors, any embedding model), read from JSONL,
-/// one line per query: <c>{"query_id": "q1", "vector": [0.1, -0.2, ...]}</c>. The vectors are used as given; every
+/// one line per query: <c>{"query_id": "q1", "vector": [0.1, -0.2, ...]}</c> (ids as in evaluation records: a string or
+/// an integer). The vectors are used as given; every
 /// query of the evaluation table needs one, all of the same length.
 /// </summary>
 public sealed class PrecomputedQueryEncoder : IQueryEncoder
@@ -45,16 +47,14 @@ public sealed class PrecomputedQueryEncoder : IQueryEncoder
         if (!File.Exists(path)) throw new LocusException($"{path}: query encodings file not found");
         var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         int? dimension = null;
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, record) in JsonlObjects.Read(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var (id, vector) = ParseLine(path, lineNumber, line);
+            var id = EvaluationJsonlReader.QueryId(record, "query_id", path, line) ?? throw new DataFormatException(path, line, "query_id", "is missing");
+            var vector = Vector(record, path, line);
             dimension ??= vector.Length;
             if (vector.Length != dimension)
-                throw new DataFormatException(path, lineNumber, "vector", $"has {vector.Length} values; the first vector has {dimension}");
-            if (!vectors.TryAdd(id, vector)) throw new DataFormatException(path, lineNumber, "query_id", $"'{id}' appears twice");
+                throw new DataFormatException(path, line, "vector", $"has {vector.Length} values; the first vector has {dimension}");
+            if (!vectors.TryAdd(id, vector)) throw new DataFormatException(path, line, "query_id", $"'{id}' appears twice");
         }
         if (dimension is null) throw new DataFormatException(path, 0, null, "no query encodings");
         var missing = requiredQueries.Where(q => !vectors.ContainsKey(q)).ToList();
@@ -63,25 +63,19 @@ public sealed class PrecomputedQueryEncoder : IQueryEncoder
         return new PrecomputedQueryEncoder(vectors, dimension.Value);
     }
 
-    private static (string Id, float[] Vector) ParseLine(string path, int lineNumber, string line)
+    private static float[] Vector(JsonElement record, string path, int line)
     {
-        JsonElement root;
-        try { root = JsonDocument.Parse(line).RootElement; }
-        catch (JsonException e) { throw new DataFormatException(path, lineNumber, null, $"not JSON ({e.Message})"); }
-        if (root.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, lineNumber, null, "expected an object {\"query_id\": ..., \"vector\": [...]}");
-        if (!root.TryGetProperty("query_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } queryId)
-            throw new DataFormatException(path, lineNumber, "query_id", "missing or not a non-empty string");
-        if (!root.TryGetProperty("vector", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
-            throw new DataFormatException(path, lineNumber, "vector", "missing or not a non-empty array of numbers");
+        if (!record.TryGetProperty("vector", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+            throw new DataFormatException(path, line, "vector", "missing or not a non-empty array of numbers");
         var vector = new float[array.GetArrayLength()];
         var i = 0;
         foreach (var value in array.EnumerateArray())
         {
             if (value.ValueKind != JsonValueKind.Number || !float.IsFinite(vector[i] = value.GetSingle()))
-                throw new DataFormatException(path, lineNumber, "vector", $"value {i} is not a finite number");
+                throw new DataFormatException(path, line, "vector", $"value {i} is not a finite number");
             i++;
         }
-        return (queryId, vector);
+        return vector;
     }
 
     /// <inheritdoc/>

@@ -244,17 +244,16 @@ public sealed class SpecializationPipeline(RunStore store, ILogger? logger = nul
         {
             var scores = new JsonObject();
             JsonObject? selectionTest = null;
-            // The dev score is the selection model's: the refitted one has trained on the dev seeds.
-            using (var selection = TrainedModel.Load(selectionFolder, baseModel, _logger))
+            if (refits)
             {
+                // The dev score is the selection model's: the refitted one has trained on the dev seeds.
+                using var selection = TrainedModel.Load(selectionFolder, baseModel, _logger);
                 scores["dev"] = ModelScores.Evaluate(selection, split.Dev, cancellationToken);
-                if (refits && test.Count > 0) selectionTest = ModelScores.Evaluate(selection, test, cancellationToken);
+                if (test.Count > 0) selectionTest = ModelScores.Evaluate(selection, test, cancellationToken);
             }
-            if (test.Count > 0)
-            {
-                using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
-                scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
-            }
+            using var model = TrainedModel.Load(modelFolder, baseModel, _logger);
+            if (!refits) scores["dev"] = ModelScores.Evaluate(model, split.Dev, cancellationToken);
+            if (test.Count > 0) scores["test"] = ModelScores.Evaluate(model, test, cancellationToken);
             if (selectionTest is not null) scores["selection_test"] = selectionTest;
             await MetricsFile.WriteAsync(run.PathOf(MetricsFile.FileName), scores, cancellationToken);
             return (scores, Outcome([MetricsFile.FileName], Headline(scores)));

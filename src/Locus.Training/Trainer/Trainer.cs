@@ -129,12 +129,6 @@ public sealed class Trainer(TrainerOptions options, ILogger? logger = null)
             foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
             optimizer.step();
             ParameterGroups.ClearGradients(weights);
-            // TorchSharp's optimiser reads each gradient through a managed wrapper that keeps it alive until the wrapper
-            // is finalised, so a dropped gradient is only freed after a garbage collection: full fine-tuning of MiniLM
-            // in specialize --full grew to 19 GB and was killed for memory until this collected them after every
-            // step (then 1.1-1.4 GB). A gen-0 collection of this small heap costs far less than a step.
-            GC.Collect(0);
-            GC.WaitForPendingFinalizers();
             step++;
             progress?.Report(new TrainingProgress(epoch, options.Epochs, step, schedule.TotalSteps, lossSum / (b + 1), learningRate, null,
                 clock.Elapsed, Eta(clock.Elapsed, step - stepsAtStart, schedule.TotalSteps - step)));

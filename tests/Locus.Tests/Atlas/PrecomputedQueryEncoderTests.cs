@@ -39,7 +39,7 @@ public sealed class PrecomputedQueryEncoderTests : IDisposable
     [Theory]
     [InlineData(":2: field 'vector': has 2 values; the first vector has 3")]
     [InlineData(":2: field 'query_id': 'q1' appears twice")]
-    [InlineData(":1: not JSON")]
+    [InlineData(":1: not valid JSON")]
     [InlineData(":1: field 'vector': value 1 is not a finite number")]
     [InlineData(".jsonl: field 'query_id': 1 of the 2 queries have no encoding (the first: 'q2')")]
     public void BadFilesAreRefusedWithTheLineAndField(string expected)
@@ -48,7 +48,7 @@ public sealed class PrecomputedQueryEncoderTests : IDisposable
         {
             _ when expected.Contains("has 2 values") => Write(Line("q1", 1, 2, 3), Line("q2", 1, 2)),
             _ when expected.Contains("twice") => Write(Line("q1", 1, 2, 3), Line("q1", 1, 2, 3)),
-            _ when expected.Contains("not JSON") => Write("{\"query_id\": \"q1\", \"vector\": [1, 2"),
+            _ when expected.Contains("not valid JSON") => Write("{\"query_id\": \"q1\", \"vector\": [1, 2"),
             _ when expected.Contains("finite") => Write("{\"query_id\": \"q1\", \"vector\": [1, \"x\"]}"),
             _ => Write(Line("q1", 1, 2, 3)),
         };

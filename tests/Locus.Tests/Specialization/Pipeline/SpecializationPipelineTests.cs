@@ -61,6 +61,25 @@ public sealed class SpecializationPipelineTests
     }
 
     [Fact]
+    public async Task AnInterruptedRefitResumesWithoutTrainingTheSelectionModelAgain()
+    {
+        using var fixture = new PipelineFixture();
+        var store = new RunStore(fixture.RunsRoot);
+        var options = fixture.Options();
+        using var cancel = new CancellationTokenSource();
+        var inRefit = false;
+        var stages = new Recorder<SpecializeProgress>(p => inRefit |= p is { Stage: "refit", Message: "started" });
+        var training = new Recorder<TrainingProgress>(_ => { if (inRefit) cancel.Cancel(); });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SpecializationPipeline(store).RunAsync("demo", options, stages, training, cancel.Token));
+        Assert.Equal(StageStatus.Interrupted, (await store.LoadAsync(await store.ResolveAsync("demo"))).FindStage("refit")!.Status);
+
+        var resumed = await new SpecializationPipeline(store).RunAsync("demo", options);
+        Assert.Equal(["split", "retrieve", "synthesize", "self-train", "combine", "train"], resumed.ReusedStages);
+        Assert.NotNull(resumed.Metrics["selection_test"]);
+    }
+
+    [Fact]
     public async Task WithoutTheRefitTheSelectionModelIsTheFinalOne()
     {
         using var fixture = new PipelineFixture();
