@@ -66,12 +66,7 @@ public sealed class SpecializationPipelineTests
         using var fixture = new PipelineFixture();
         var store = new RunStore(fixture.RunsRoot);
         var options = fixture.Options();
-        using var cancel = new CancellationTokenSource();
-        var inRefit = false;
-        var stages = new Recorder<SpecializeProgress>(p => inRefit |= p is { Stage: "refit", Message: "started" });
-        var training = new Recorder<TrainingProgress>(_ => { if (inRefit) cancel.Cancel(); });
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SpecializationPipeline(store).RunAsync("demo", options, stages, training, cancel.Token));
+        await InterruptDuringAsync(store, options, "refit");
         Assert.Equal(StageStatus.Interrupted, (await store.LoadAsync(await store.ResolveAsync("demo"))).FindStage("refit")!.Status);
 
         var resumed = await new SpecializationPipeline(store).RunAsync("demo", options);
@@ -104,12 +99,7 @@ public sealed class SpecializationPipelineTests
         using var fixture = new PipelineFixture();
         var store = new RunStore(fixture.RunsRoot);
         var options = fixture.Options();
-        using var cancel = new CancellationTokenSource();
-        var inFinalTraining = false;
-        var stages = new Recorder<SpecializeProgress>(p => inFinalTraining |= p is { Stage: "train", Message: "started" });
-        var training = new Recorder<TrainingProgress>(_ => { if (inFinalTraining) cancel.Cancel(); });
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SpecializationPipeline(store).RunAsync("demo", options, stages, training, cancel.Token));
+        await InterruptDuringAsync(store, options, "train");
         var interrupted = await store.LoadAsync(await store.ResolveAsync("demo"));
         Assert.Equal(RunStatus.Interrupted, interrupted.Status);
         Assert.Equal(StageStatus.Interrupted, interrupted.FindStage("train")!.Status);
@@ -215,6 +205,16 @@ public sealed class SpecializationPipelineTests
         (code, output, error) = await CliRun.Locus("eval", "--model", run, "--data", fixture.Test, "--json");
         Assert.True(code == 0, error);
         Assert.Equal(result["metrics"]!["test"]!["f1"]!.GetValue<double>(), JsonNode.Parse(output)!["entities"]!["micro"]!["f1"]!.GetValue<double>(), 12);
+    }
+
+    /// <summary>Runs "demo" and cancels it at the first training progress of <paramref name="stage"/>.</summary>
+    private static async Task InterruptDuringAsync(RunStore store, SpecializeOptions options, string stage)
+    {
+        using var cancel = new CancellationTokenSource();
+        var inStage = false;
+        var stages = new Recorder<SpecializeProgress>(p => inStage |= p.Stage == stage && p.Message == "started");
+        var training = new Recorder<TrainingProgress>(_ => { if (inStage) cancel.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SpecializationPipeline(store).RunAsync("demo", options, stages, training, cancel.Token));
     }
 
     private sealed class Recorder<T>(Action<T> onReport) : IProgress<T>
